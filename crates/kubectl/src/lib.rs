@@ -1,0 +1,1 @@
+//! `ordinal-kubectl`: command lines in, API calls on the model and kubectl-exact text out.

@@ -1,0 +1,1 @@
+//! `ordinal-web`: the browser front end.
