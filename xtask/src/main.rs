@@ -1,1 +1,4 @@
-fn main() { eprintln!("xtask: not yet"); std::process::exit(2) }
+fn main() {
+    eprintln!("xtask: not yet");
+    std::process::exit(2)
+}

@@ -4,6 +4,20 @@
 //! Architecture Invariant: this crate knows nothing of wasm, Leptos, the wall clock, IO or a
 //! global RNG. Time is virtual and owned by the cluster; randomness comes from its seeded RNG.
 
+pub mod api;
+mod bootstrap;
+pub mod cluster;
+pub mod controllers;
+pub mod input;
+pub mod objects;
 pub mod profile;
+pub mod reason;
+pub mod rng;
+pub mod time;
 
+pub use cluster::Cluster;
+pub use input::{Fault, Input, PatchType, TimedInput};
+pub use objects::{Kind, Object, ObjectMeta, ObjectRef};
 pub use profile::{NodeProfile, Profile};
+pub use reason::{Reason, ReasonRecord};
+pub use time::Time;

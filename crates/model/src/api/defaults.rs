@@ -1,0 +1,217 @@
+//! Server-side defaulting (`pkg/apis/*/v1/defaults.go`) for the kinds Ordinal serves.
+
+use super::FeatureGates;
+use crate::objects::{Object, Pod, PodSpec, Volume};
+use crate::rng::Rng;
+use serde_json::json;
+
+pub fn apply(obj: &mut Object, gates: &FeatureGates) {
+    match obj {
+        Object::StatefulSet(sts) => {
+            let s = &mut sts.spec;
+            if s.pod_management_policy.is_none() {
+                s.pod_management_policy = Some("OrderedReady".into());
+            }
+            let us = s.update_strategy.get_or_insert_with(Default::default);
+            if us.type_.is_none() {
+                us.type_ = Some("RollingUpdate".into());
+            }
+            if us.type_.as_deref() == Some("RollingUpdate") {
+                let ru = us.rolling_update.get_or_insert_with(Default::default);
+                if ru.partition.is_none() {
+                    ru.partition = Some(0);
+                }
+                if gates.max_unavailable_stateful_set && ru.max_unavailable.is_none() {
+                    ru.max_unavailable = Some(crate::objects::IntOrString::Int(1));
+                }
+            }
+            let rp = s
+                .persistent_volume_claim_retention_policy
+                .get_or_insert_with(Default::default);
+            if rp.when_deleted.is_none() {
+                rp.when_deleted = Some("Retain".into());
+            }
+            if rp.when_scaled.is_none() {
+                rp.when_scaled = Some("Retain".into());
+            }
+            if s.replicas.is_none() {
+                s.replicas = Some(1);
+            }
+            if s.revision_history_limit.is_none() {
+                s.revision_history_limit = Some(10);
+            }
+            pod_spec(&mut s.template.spec);
+            for pvc in &mut s.volume_claim_templates {
+                if pvc.spec.volume_mode.is_none() {
+                    pvc.spec.volume_mode = Some("Filesystem".into());
+                }
+            }
+        }
+        Object::Pod(pod) => pod_spec(&mut pod.spec),
+        Object::Service(svc) => {
+            let s = &mut svc.spec;
+            if s.type_.is_none() {
+                s.type_ = Some("ClusterIP".into());
+            }
+            if s.session_affinity.is_none() {
+                s.session_affinity = Some("None".into());
+            }
+            for p in &mut s.ports {
+                if p.protocol.is_none() {
+                    p.protocol = Some("TCP".into());
+                }
+                if p.target_port.is_none() {
+                    p.target_port = Some(crate::objects::IntOrString::Int(i64::from(p.port)));
+                }
+            }
+        }
+        Object::PersistentVolumeClaim(pvc) => {
+            pvc.spec
+                .volume_mode
+                .get_or_insert_with(|| "Filesystem".into());
+        }
+        _ => {}
+    }
+}
+
+/// `SetDefaults_PodSpec` / `SetDefaults_Container` for the fields `-o yaml` shows.
+pub fn pod_spec(spec: &mut PodSpec) {
+    spec.restart_policy.get_or_insert_with(|| "Always".into());
+    spec.termination_grace_period_seconds.get_or_insert(30);
+    spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
+    spec.scheduler_name
+        .get_or_insert_with(|| "default-scheduler".into());
+    spec.extra
+        .entry("securityContext")
+        .or_insert_with(|| json!({}));
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut())
+    {
+        if c.image_pull_policy.is_none() {
+            let tag = image_tag(&c.image);
+            c.image_pull_policy = Some(
+                if tag.is_none() || tag == Some("latest") {
+                    "Always"
+                } else {
+                    "IfNotPresent"
+                }
+                .into(),
+            );
+        }
+        c.termination_message_path
+            .get_or_insert_with(|| "/dev/termination-log".into());
+        c.termination_message_policy
+            .get_or_insert_with(|| "File".into());
+        c.resources.get_or_insert_with(|| json!({}));
+        for p in &mut c.ports {
+            p.protocol.get_or_insert_with(|| "TCP".into());
+        }
+        for probe in [
+            &mut c.readiness_probe,
+            &mut c.liveness_probe,
+            &mut c.startup_probe,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            probe.timeout_seconds.get_or_insert(1);
+            probe.period_seconds.get_or_insert(10);
+            probe.success_threshold.get_or_insert(1);
+            probe.failure_threshold.get_or_insert(3);
+            if let Some(h) = &mut probe.http_get {
+                h.path.get_or_insert_with(|| "/".into());
+                h.scheme.get_or_insert_with(|| "HTTP".into());
+            }
+        }
+    }
+}
+
+/// The tag of an image reference (`nginx:1.2` → `1.2`; digests and registries with ports handled).
+pub fn image_tag(image: &str) -> Option<&str> {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    last.split_once(':').map(|(_, t)| t)
+}
+
+pub fn qos_class(spec: &PodSpec) -> &'static str {
+    let has_resources = spec.containers.iter().any(|c| {
+        c.resources
+            .as_ref()
+            .is_some_and(|r| r.as_object().is_some_and(|m| !m.is_empty()))
+    });
+    if has_resources {
+        "Burstable"
+    } else {
+        "BestEffort"
+    }
+}
+
+/// The ServiceAccount admission plugin: `serviceAccountName: default` and the projected
+/// `kube-api-access-<5>` volume mounted at `/var/run/secrets/kubernetes.io/serviceaccount`.
+pub fn service_account_volume(pod: &mut Pod, rng: &mut Rng) {
+    let spec = &mut pod.spec;
+    spec.service_account_name
+        .get_or_insert_with(|| "default".into());
+    spec.extra
+        .entry("serviceAccount")
+        .or_insert_with(|| json!("default"));
+    if spec
+        .volumes
+        .iter()
+        .any(|v| v.name.starts_with("kube-api-access-"))
+    {
+        return;
+    }
+    let name = format!("kube-api-access-{}", rng.name_suffix(5));
+    let mut extra = serde_json::Map::new();
+    extra.insert(
+        "projected".into(),
+        json!({
+            "defaultMode": 420,
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+            ]
+        }),
+    );
+    spec.volumes.push(Volume {
+        name: name.clone(),
+        persistent_volume_claim: None,
+        extra,
+    });
+    for c in &mut spec.containers {
+        c.volume_mounts.push(crate::objects::VolumeMount {
+            name: name.clone(),
+            mount_path: "/var/run/secrets/kubernetes.io/serviceaccount".into(),
+            read_only: Some(true),
+            sub_path: None,
+            extra: Default::default(),
+        });
+    }
+    // DefaultTolerationSeconds admission: tolerate not-ready/unreachable for 300 s.
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        if !spec
+            .tolerations
+            .iter()
+            .any(|t| t.key.as_deref() == Some(key))
+        {
+            spec.tolerations.push(crate::objects::Toleration {
+                key: Some(key.into()),
+                operator: Some("Exists".into()),
+                value: None,
+                effect: Some("NoExecute".into()),
+                toleration_seconds: Some(300),
+            });
+        }
+    }
+    spec.enable_service_links.get_or_insert(true);
+    spec.priority.get_or_insert(0);
+    spec.preemption_policy
+        .get_or_insert_with(|| "PreemptLowerPriority".into());
+}

@@ -1,0 +1,413 @@
+//! The in-memory apiserver: one ordered store, one global resourceVersion counter and one
+//! watch-event log that every controller, kubectl and the UI consume.
+//!
+//! Writes go through create/update/update_status/delete; each successful write bumps the
+//! resourceVersion and appends exactly one watch event. Reads never change anything.
+
+use super::error::ApiError;
+use super::selector::Selector;
+use super::{admission, validation};
+use crate::objects::{Kind, Object, ObjectMeta, Typed};
+use crate::rng::Rng;
+use crate::time::Time;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// How many watch events the log keeps. Older events are dropped; a watcher that falls behind
+/// further than this gets `Gone` and must re-list, as with a real apiserver's watch cache.
+pub const WATCH_LOG_CAPACITY: usize = 200_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WatchEventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl WatchEventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchEventType::Added => "ADDED",
+            WatchEventType::Modified => "MODIFIED",
+            WatchEventType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One entry of the watch log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchEvent {
+    pub rv: u64,
+    pub at: Time,
+    pub type_: WatchEventType,
+    pub object: Arc<Object>,
+}
+
+/// `DeleteOptions.propagationPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Propagation {
+    Background,
+    Foreground,
+    Orphan,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteOptions {
+    /// `None`: the kind's default (Background for apps/v1 and core kinds here).
+    pub propagation: Option<Propagation>,
+    /// `None`: the pod's `terminationGracePeriodSeconds`; `Some(0)` with force = immediate.
+    pub grace_period_seconds: Option<i64>,
+    /// Precondition: only delete the object with this UID.
+    pub uid: Option<String>,
+}
+
+/// Who is writing; recorded for `managedFields`-like attribution and debugging.
+pub type Actor = &'static str;
+
+type StoreKey = (Kind, String, String);
+
+#[derive(Debug, Clone)]
+pub struct ApiServer {
+    store: BTreeMap<StoreKey, Arc<Object>>,
+    log: VecDeque<WatchEvent>,
+    /// resourceVersion of the newest write (0 before any).
+    rv: u64,
+    now: Time,
+    rng: Rng,
+    /// Feature gates that change apiserver behaviour (`MaxUnavailableStatefulSet`).
+    pub gates: super::FeatureGates,
+}
+
+fn key(kind: Kind, ns: &str, name: &str) -> StoreKey {
+    let ns = if kind.namespaced() { ns } else { "" };
+    (kind, ns.to_string(), name.to_string())
+}
+
+impl ApiServer {
+    pub fn new(seed: u64, now: Time) -> ApiServer {
+        ApiServer {
+            store: BTreeMap::new(),
+            log: VecDeque::new(),
+            rv: 0,
+            now,
+            rng: Rng::new(seed ^ 0xA91_5E7E7),
+            gates: super::FeatureGates::default(),
+        }
+    }
+
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// Only the cluster's clock moves this.
+    pub(crate) fn set_now(&mut self, now: Time) {
+        debug_assert!(now >= self.now, "virtual time never goes backwards");
+        self.now = now;
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.rv
+    }
+
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    // ---- reads -------------------------------------------------------------------------
+
+    pub fn get_object(&self, kind: Kind, ns: &str, name: &str) -> Option<&Arc<Object>> {
+        self.store.get(&key(kind, ns, name))
+    }
+
+    pub fn get<T: Typed>(&self, ns: &str, name: &str) -> Option<&T> {
+        self.get_object(T::KIND, ns, name)
+            .and_then(|o| T::from_object(o))
+    }
+
+    /// All objects of a kind, in API list order (namespace, then name). `ns = None`: all namespaces.
+    pub fn list_objects<'a>(
+        &'a self,
+        kind: Kind,
+        ns: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
+        let lo = (kind, ns.unwrap_or("").to_string(), String::new());
+        self.store
+            .range(lo..)
+            .take_while(move |((k, n, _), _)| *k == kind && ns.is_none_or(|want| n == want))
+            .map(|(_, v)| v)
+    }
+
+    pub fn list<'a, T: Typed + 'a>(
+        &'a self,
+        ns: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a T> + 'a {
+        self.list_objects(T::KIND, ns)
+            .filter_map(|o| T::from_object(o))
+    }
+
+    pub fn list_selected<'a, T: Typed + 'a>(
+        &'a self,
+        ns: Option<&'a str>,
+        selector: &'a Selector,
+    ) -> impl Iterator<Item = &'a T> + 'a {
+        self.list::<T>(ns)
+            .filter(move |o| selector.matches(&o.meta().labels))
+    }
+
+    /// Watch events with `rv > since`, oldest first. `Err` if `since` fell out of the log.
+    pub fn events_since(&self, since: u64) -> Result<impl Iterator<Item = &WatchEvent>, ApiError> {
+        if let Some(first) = self.log.front() {
+            if since + 1 < first.rv {
+                return Err(ApiError {
+                    reason: super::error::StatusReason::Gone,
+                    message: format!("too old resource version: {since} ({})", first.rv - 1),
+                    kind: None,
+                    name: String::new(),
+                    causes: vec![],
+                });
+            }
+        }
+        let start = self.log.partition_point(|e| e.rv <= since);
+        Ok(self.log.range(start..))
+    }
+
+    pub fn object_count(&self) -> usize {
+        self.store.len()
+    }
+
+    // ---- writes ------------------------------------------------------------------------
+
+    fn next_rv(&mut self) -> u64 {
+        self.rv += 1;
+        self.rv
+    }
+
+    fn emit(&mut self, type_: WatchEventType, object: Arc<Object>) {
+        let rv = self.rv;
+        if self.log.len() >= WATCH_LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back(WatchEvent {
+            rv,
+            at: self.now,
+            type_,
+            object,
+        });
+    }
+
+    fn store_and_emit(&mut self, mut obj: Object, type_: WatchEventType) -> Arc<Object> {
+        let rv = self.next_rv();
+        obj.meta_mut().resource_version = rv.to_string();
+        let m = obj.meta();
+        let k = key(obj.kind(), m.ns(), &m.name);
+        let arc = Arc::new(obj);
+        self.store.insert(k, arc.clone());
+        self.emit(type_, arc.clone());
+        arc
+    }
+
+    fn remove_and_emit(&mut self, kind: Kind, ns: &str, name: &str) -> Option<Arc<Object>> {
+        let old = self.store.remove(&key(kind, ns, name))?;
+        let rv = self.next_rv();
+        let mut last = (*old).clone();
+        last.meta_mut().resource_version = rv.to_string();
+        let arc = Arc::new(last);
+        self.emit(WatchEventType::Deleted, arc.clone());
+        Some(arc)
+    }
+
+    /// POST. Runs admission (defaulting, generated names, namespace checks) and validation.
+    pub fn create(&mut self, obj: Object, actor: Actor) -> Result<Arc<Object>, ApiError> {
+        let _ = actor;
+        let kind = obj.kind();
+        let mut obj = obj;
+        {
+            let m = obj.meta_mut();
+            if kind.namespaced() && m.namespace.as_deref().unwrap_or("").is_empty() {
+                m.namespace = Some("default".into());
+            }
+            if !kind.namespaced() {
+                m.namespace = None;
+            }
+        }
+        if obj.meta().name.is_empty() {
+            if let Some(prefix) = obj.meta().generate_name.clone() {
+                let suffix = self.rng.name_suffix(5);
+                obj.meta_mut().name = format!("{prefix}{suffix}");
+            }
+        }
+        admission::admit_create(self, &mut obj)?;
+        let errs = validation::validate_create(self, &obj);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(kind, &obj.meta().name, errs));
+        }
+        let (ns, name) = (obj.meta().ns().to_string(), obj.meta().name.clone());
+        if self.store.contains_key(&key(kind, &ns, &name)) {
+            return Err(ApiError::already_exists(kind, &name));
+        }
+        let uid = self.rng.uuid();
+        let now = self.now.truncated();
+        let m = obj.meta_mut();
+        m.uid = uid;
+        m.creation_timestamp = Some(now);
+        m.deletion_timestamp = None;
+        m.deletion_grace_period_seconds = None;
+        if admission::has_generation(kind) {
+            m.generation = 1;
+        } else {
+            m.generation = 0;
+        }
+        Ok(self.store_and_emit(obj, WatchEventType::Added))
+    }
+
+    /// PUT of the main resource: metadata and spec. Status is kept from the stored object for
+    /// kinds with a status subresource. `resourceVersion`, if set, must match (optimistic lock).
+    pub fn update(&mut self, obj: Object, actor: Actor) -> Result<Arc<Object>, ApiError> {
+        let _ = actor;
+        let kind = obj.kind();
+        let (ns, name) = (obj.meta().ns().to_string(), obj.meta().name.clone());
+        let Some(old) = self.store.get(&key(kind, &ns, &name)).cloned() else {
+            return Err(ApiError::not_found(kind, &name));
+        };
+        let rv = &obj.meta().resource_version;
+        if !rv.is_empty() && *rv != old.meta().resource_version {
+            return Err(ApiError::conflict(kind, &name));
+        }
+        let mut obj = obj;
+        admission::keep_system_fields(&old, &mut obj);
+        admission::admit_update(self, &old, &mut obj)?;
+        let errs = validation::validate_update(self, &obj, &old);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(kind, &name, errs));
+        }
+        if admission::spec_changed(&old, &obj) && admission::has_generation(kind) {
+            obj.meta_mut().generation = old.meta().generation + 1;
+        }
+        if strip_rv(&obj) == strip_rv(&old) {
+            // A no-op update writes nothing and emits no event, as the real apiserver does.
+            return Ok(old);
+        }
+        Ok(self.finish_write(obj))
+    }
+
+    /// PUT of the status subresource: only `status` changes.
+    pub fn update_status(&mut self, obj: Object, actor: Actor) -> Result<Arc<Object>, ApiError> {
+        let _ = actor;
+        let kind = obj.kind();
+        let (ns, name) = (obj.meta().ns().to_string(), obj.meta().name.clone());
+        let Some(old) = self.store.get(&key(kind, &ns, &name)).cloned() else {
+            return Err(ApiError::not_found(kind, &name));
+        };
+        let merged = admission::with_status_of(&old, &obj);
+        let errs = validation::validate_status_update(&merged, &old);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(kind, &name, errs));
+        }
+        if strip_rv(&merged) == strip_rv(&old) {
+            return Ok(old);
+        }
+        Ok(self.store_and_emit(merged, WatchEventType::Modified))
+    }
+
+    /// Stores an updated object; removes it instead when it is being deleted, has no
+    /// finalizers left and no grace period to wait for (`deleteForEmptyFinalizers`).
+    fn finish_write(&mut self, obj: Object) -> Arc<Object> {
+        let m = obj.meta();
+        if m.deletion_timestamp.is_some()
+            && m.finalizers.is_empty()
+            && m.deletion_grace_period_seconds.unwrap_or(0) == 0
+        {
+            let (kind, ns, name) = (obj.kind(), m.ns().to_string(), m.name.clone());
+            // Store the final state first so the DELETED event carries it.
+            self.store.insert(key(kind, &ns, &name), Arc::new(obj));
+            return self
+                .remove_and_emit(kind, &ns, &name)
+                .expect("just inserted");
+        }
+        self.store_and_emit(obj, WatchEventType::Modified)
+    }
+
+    /// DELETE with options. Returns the object as the response body: the final state when it
+    /// was removed, or the updated object when deletion is now pending (grace period or finalizers).
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+        actor: Actor,
+    ) -> Result<Arc<Object>, ApiError> {
+        let _ = actor;
+        let Some(old) = self.store.get(&key(kind, ns, name)).cloned() else {
+            return Err(ApiError::not_found(kind, name));
+        };
+        if let Some(uid) = &opts.uid {
+            if *uid != old.meta().uid {
+                return Err(ApiError {
+                    reason: super::error::StatusReason::Conflict,
+                    message: format!(
+                        "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                        kind.qualified_resource(),
+                        old.meta().uid
+                    ),
+                    kind: Some(kind),
+                    name: name.into(),
+                    causes: vec![],
+                });
+            }
+        }
+        let mut obj = (*old).clone();
+        let grace = admission::grace_period(&obj, opts);
+        let propagation = opts.propagation.unwrap_or(Propagation::Background);
+        let now = self.now;
+        let m = obj.meta_mut();
+        let mut changed = false;
+        match propagation {
+            Propagation::Orphan => changed |= add_finalizer(m, "orphan"),
+            Propagation::Foreground => changed |= add_finalizer(m, "foregroundDeletion"),
+            Propagation::Background => {}
+        }
+        match m.deletion_timestamp {
+            None => {
+                // Pods: deletionTimestamp is when the grace period ends; others: now.
+                m.deletion_timestamp = Some(now.plus_secs(grace.max(0) as u64).truncated());
+                m.deletion_grace_period_seconds = Some(grace.max(0));
+                changed = true;
+            }
+            Some(_) => {
+                // A second delete may only shorten the grace period.
+                if grace < m.deletion_grace_period_seconds.unwrap_or(0) {
+                    m.deletion_timestamp = Some(now.plus_secs(grace.max(0) as u64).truncated());
+                    m.deletion_grace_period_seconds = Some(grace.max(0));
+                    changed = true;
+                }
+            }
+        }
+        if m.finalizers.is_empty() && m.deletion_grace_period_seconds == Some(0) {
+            let (ns, name) = (m.ns().to_string(), m.name.clone());
+            self.store.insert(key(kind, &ns, &name), Arc::new(obj));
+            return Ok(self
+                .remove_and_emit(kind, &ns, &name)
+                .expect("just inserted"));
+        }
+        if !changed {
+            return Ok(old);
+        }
+        Ok(self.store_and_emit(obj, WatchEventType::Modified))
+    }
+}
+
+fn add_finalizer(m: &mut ObjectMeta, f: &str) -> bool {
+    if m.finalizers.iter().any(|x| x == f) {
+        return false;
+    }
+    m.finalizers.push(f.into());
+    true
+}
+
+fn strip_rv(o: &Object) -> Object {
+    let mut o = o.clone();
+    o.meta_mut().resource_version.clear();
+    o
+}

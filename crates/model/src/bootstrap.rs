@@ -1,0 +1,240 @@
+//! The objects a fresh cluster of the profile starts with: namespaces, nodes, storage
+//! classes and the control-plane Services.
+
+use crate::api::ApiServer;
+use crate::objects::*;
+use crate::profile::{self, Profile};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+const ACTOR: &str = "bootstrap";
+
+pub fn create_all(api: &mut ApiServer, profile: &Profile) {
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        let mut n = Namespace {
+            metadata: ObjectMeta::named(None, ns),
+            ..Default::default()
+        };
+        n.metadata
+            .labels
+            .insert("kubernetes.io/metadata.name".into(), ns.into());
+        n.spec = Some(json!({"finalizers": ["kubernetes"]}));
+        n.status = Some(json!({"phase": "Active"}));
+        must(api.create(n.into(), ACTOR));
+    }
+    for np in &profile.nodes {
+        must(api.create(node(np, api.now()).into(), ACTOR));
+    }
+    storage_classes(api);
+    services(api);
+}
+
+fn must<T, E: std::fmt::Debug>(r: Result<T, E>) {
+    if let Err(e) = r {
+        // The bootstrap objects are fixed data; failing to create one is a bug in this file.
+        debug_assert!(false, "bootstrap object rejected: {e:?}");
+    }
+}
+
+fn node(np: &profile::NodeProfile, now: crate::time::Time) -> Node {
+    let mut meta = ObjectMeta::named(None, &np.name);
+    let labels = &mut meta.labels;
+    labels.insert("beta.kubernetes.io/arch".into(), "amd64".into());
+    labels.insert("beta.kubernetes.io/os".into(), "linux".into());
+    labels.insert("kubernetes.io/arch".into(), "amd64".into());
+    labels.insert("kubernetes.io/hostname".into(), np.name.clone());
+    labels.insert("kubernetes.io/os".into(), "linux".into());
+    if np.control_plane {
+        labels.insert(
+            "node-role.kubernetes.io/control-plane".into(),
+            String::new(),
+        );
+    }
+    let mut spec = NodeSpec {
+        pod_cidr: Some(np.pod_cidr()),
+        ..Default::default()
+    };
+    spec.extra.insert("podCIDRs".into(), json!([np.pod_cidr()]));
+    if np.control_plane {
+        spec.taints.push(Taint {
+            key: "node-role.kubernetes.io/control-plane".into(),
+            value: None,
+            effect: "NoSchedule".into(),
+            time_added: None,
+        });
+    }
+    let resources: BTreeMap<String, String> = [
+        ("cpu", "4".to_string()),
+        ("ephemeral-storage", "102626232Ki".to_string()),
+        ("memory", "16365952Ki".to_string()),
+        ("pods", np.max_pods.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let cond = |t: &str, s: &str, reason: &str, msg: &str| NodeCondition {
+        type_: t.into(),
+        status: s.into(),
+        last_heartbeat_time: Some(now.truncated()),
+        last_transition_time: Some(now.truncated()),
+        reason: Some(reason.into()),
+        message: Some(msg.into()),
+    };
+    let status = NodeStatus {
+        capacity: resources.clone(),
+        allocatable: resources,
+        conditions: vec![
+            cond(
+                "MemoryPressure",
+                "False",
+                "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available",
+            ),
+            cond(
+                "DiskPressure",
+                "False",
+                "KubeletHasNoDiskPressure",
+                "kubelet has no disk pressure",
+            ),
+            cond(
+                "PIDPressure",
+                "False",
+                "KubeletHasSufficientPID",
+                "kubelet has sufficient PID available",
+            ),
+            cond(
+                "Ready",
+                "True",
+                "KubeletReady",
+                "kubelet is posting ready status",
+            ),
+        ],
+        addresses: vec![
+            NodeAddress {
+                type_: "InternalIP".into(),
+                address: np.internal_ip.clone(),
+            },
+            NodeAddress {
+                type_: "Hostname".into(),
+                address: np.name.clone(),
+            },
+        ],
+        node_info: Some(json!({
+            "architecture": "amd64",
+            "containerRuntimeVersion": "containerd://2.1.3",
+            "kernelVersion": "6.8.0-ordinal",
+            "kubeProxyVersion": profile::KUBERNETES_VERSION,
+            "kubeletVersion": profile::KUBERNETES_VERSION,
+            "operatingSystem": "linux",
+            "osImage": "Debian GNU/Linux 12 (bookworm)",
+        })),
+        extra: Default::default(),
+    };
+    Node {
+        metadata: meta,
+        spec,
+        status,
+    }
+}
+
+/// `standard` (default): network-attached disks, bound at once, follow the pod to any node.
+/// `local`: node-local disks, bound when the first consumer is scheduled.
+pub const STANDARD_PROVISIONER: &str = "ordinal.sim/network-disk";
+pub const LOCAL_PROVISIONER: &str = "ordinal.sim/local-disk";
+
+fn storage_classes(api: &mut ApiServer) {
+    for (name, provisioner, binding, default) in [
+        ("standard", STANDARD_PROVISIONER, "Immediate", true),
+        ("local", LOCAL_PROVISIONER, "WaitForFirstConsumer", false),
+    ] {
+        let mut sc = StorageClass {
+            metadata: ObjectMeta::named(None, name),
+            provisioner: provisioner.into(),
+            reclaim_policy: Some("Delete".into()),
+            volume_binding_mode: Some(binding.into()),
+            allow_volume_expansion: None,
+            extra: Default::default(),
+        };
+        if default {
+            sc.metadata.annotations.insert(
+                "storageclass.kubernetes.io/is-default-class".into(),
+                "true".into(),
+            );
+        }
+        must(api.create(sc.into(), ACTOR));
+    }
+}
+
+fn services(api: &mut ApiServer) {
+    let svc = |ns: &str,
+               name: &str,
+               ip: &str,
+               ports: Vec<ServicePort>,
+               selector: &[(&str, &str)],
+               labels: &[(&str, &str)]| {
+        let mut meta = ObjectMeta::named(Some(ns), name);
+        meta.labels = labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Service {
+            metadata: meta,
+            spec: ServiceSpec {
+                ports,
+                selector: selector
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                cluster_ip: Some(ip.into()),
+                cluster_ips: vec![ip.into()],
+                type_: Some("ClusterIP".into()),
+                ..Default::default()
+            },
+            status: json!({"loadBalancer": {}}),
+        }
+    };
+    let port = |name: &str, proto: &str, port: i32, target: i32| ServicePort {
+        name: Some(name.into()),
+        protocol: Some(proto.into()),
+        port,
+        target_port: Some(IntOrString::Int(i64::from(target))),
+        node_port: None,
+        extra: Default::default(),
+    };
+    must(
+        api.create(
+            svc(
+                "default",
+                "kubernetes",
+                "10.96.0.1",
+                vec![port("https", "TCP", 443, 6443)],
+                &[],
+                &[("component", "apiserver"), ("provider", "kubernetes")],
+            )
+            .into(),
+            ACTOR,
+        ),
+    );
+    must(
+        api.create(
+            svc(
+                "kube-system",
+                "kube-dns",
+                profile::DNS_SERVICE_IP,
+                vec![
+                    port("dns", "UDP", 53, 53),
+                    port("dns-tcp", "TCP", 53, 53),
+                    port("metrics", "TCP", 9153, 9153),
+                ],
+                &[("k8s-app", "kube-dns")],
+                &[
+                    ("k8s-app", "kube-dns"),
+                    ("kubernetes.io/cluster-service", "true"),
+                    ("kubernetes.io/name", "CoreDNS"),
+                ],
+            )
+            .into(),
+            ACTOR,
+        ),
+    );
+}

@@ -1,0 +1,376 @@
+//! The cluster: apiserver + controllers + nodes on one virtual clock, driven by timers.
+//!
+//! The loop is deliberately simple (turmoil-style): feed new watch events to every
+//! controller, pop the earliest timer, move the clock to it, run it, repeat. Nothing runs
+//! "in reaction" to an input directly: an input is an API write, and controllers see it
+//! through the watch log on their next turn.
+
+use crate::api::{ApiError, ApiServer, WatchEvent};
+use crate::controllers::{
+    self, endpoints::EndpointsController, gc::GarbageCollector, kubelet::Kubelets,
+    nodelifecycle::NodeLifecycle, scheduler::Scheduler, statefulset::StatefulSetController,
+    volume::VolumeController, Controller, ControllerId, Ctx, EventRecorder, Timers,
+};
+use crate::input::{Input, TimedInput};
+use crate::objects::{Kind, Object, ObjectRef};
+use crate::profile::Profile;
+use crate::reason::ReasonLog;
+use crate::time::{Time, EPOCH};
+use std::sync::Arc;
+
+/// Bootstrap objects are created this long before the epoch, so nodes show a plausible AGE.
+const BOOTSTRAP_AGE_MS: u64 = 10 * 60 * 1000;
+
+/// How many inputs one scenario may hold (the input log is the scenario: it must stay whole).
+pub const INPUT_LOG_CAPACITY: usize = 100_000;
+
+/// How many timers one `run_until` may run at a single instant before it concludes a
+/// controller is spinning and moves on (it logs nothing; tests assert it never happens).
+const SAME_INSTANT_BUDGET: u32 = 200_000;
+
+/// Reaction latency of each controller to a watch event, in virtual ms (informer delivery +
+/// workqueue). Small and fixed: the order of events never depends on them.
+fn latency_ms(c: ControllerId) -> u64 {
+    match c {
+        ControllerId::StatefulSet => 5,
+        ControllerId::GarbageCollector => 10,
+        ControllerId::Scheduler => 8,
+        ControllerId::Volume => 15,
+        ControllerId::Kubelet => 20,
+        ControllerId::Endpoints => 10,
+        ControllerId::NodeLifecycle => 10,
+    }
+}
+
+/// Outcome of applying an input.
+pub type InputResult = Result<Option<Arc<Object>>, ApiError>;
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub api: ApiServer,
+    pub profile: Profile,
+    seed: u64,
+    now: Time,
+    timers: Timers,
+    /// resourceVersion up to which watch events have been handed to the controllers.
+    dispatched_rv: u64,
+    reasons: ReasonLog,
+    events: EventRecorder,
+    inputs: Vec<TimedInput>,
+    /// Set when the same-instant budget ran out (a controller bug); kept for tests and `sim`.
+    pub spin_detected: bool,
+    pub statefulset: StatefulSetController,
+    pub gc: GarbageCollector,
+    pub scheduler: Scheduler,
+    pub volume: VolumeController,
+    pub kubelet: Kubelets,
+    pub endpoints: EndpointsController,
+    pub nodelifecycle: NodeLifecycle,
+}
+
+impl Cluster {
+    pub fn new(profile: Profile, seed: u64) -> Cluster {
+        let start = Time(EPOCH.ms() - BOOTSTRAP_AGE_MS);
+        let mut api = ApiServer::new(seed, start);
+        crate::bootstrap::create_all(&mut api, &profile);
+        let mut c = Cluster {
+            api,
+            profile,
+            seed,
+            now: start,
+            timers: Timers::default(),
+            dispatched_rv: 0,
+            reasons: ReasonLog::default(),
+            events: EventRecorder::default(),
+            inputs: Vec::new(),
+            spin_detected: false,
+            statefulset: Default::default(),
+            gc: Default::default(),
+            scheduler: Default::default(),
+            volume: Default::default(),
+            kubelet: Kubelets::new(seed),
+            endpoints: Default::default(),
+            nodelifecycle: Default::default(),
+        };
+        c.run_until(EPOCH);
+        c
+    }
+
+    /// A fresh cluster with the default profile and seed 0.
+    pub fn default_cluster() -> Cluster {
+        Cluster::new(Profile::default(), 0)
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    pub fn reasons(&self) -> &ReasonLog {
+        &self.reasons
+    }
+
+    pub fn inputs(&self) -> &[TimedInput] {
+        &self.inputs
+    }
+
+    /// When the next timer is due, if any (what "step" jumps to).
+    pub fn next_wake(&self) -> Option<Time> {
+        self.timers.next_at()
+    }
+
+    fn set_now(&mut self, t: Time) {
+        if t > self.now {
+            self.now = t;
+            self.api.set_now(t);
+        }
+    }
+
+    /// Runs every timer due at or before `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Time) {
+        let mut same_instant = 0u32;
+        let mut instant = self.now;
+        loop {
+            self.dispatch();
+            let Some(wake) = self.timers.pop_due(t) else {
+                break;
+            };
+            if wake.at == instant {
+                same_instant += 1;
+                if same_instant > SAME_INSTANT_BUDGET {
+                    self.spin_detected = true;
+                    break;
+                }
+            } else {
+                instant = wake.at;
+                same_instant = 0;
+            }
+            self.set_now(wake.at);
+            self.handle(wake.controller, &wake.key, wake.tag);
+        }
+        self.set_now(t);
+    }
+
+    /// Advances virtual time by `ms`.
+    pub fn run_for_ms(&mut self, ms: u64) {
+        self.run_until(self.now.plus_ms(ms));
+    }
+
+    /// Runs until the watch log has grown (one visible change) or `limit` is reached.
+    /// Returns whether something changed. This is the UI's "Step".
+    pub fn step(&mut self, limit: Time) -> bool {
+        let rv = self.api.resource_version();
+        while self.api.resource_version() == rv {
+            match self.timers.next_at() {
+                Some(at) if at <= limit => self.run_until(at),
+                _ => {
+                    self.run_until(limit);
+                    break;
+                }
+            }
+        }
+        self.api.resource_version() != rv
+    }
+
+    fn dispatch(&mut self) {
+        let from = self.dispatched_rv;
+        let events: Vec<WatchEvent> = match self.api.events_since(from) {
+            Ok(it) => it.cloned().collect(),
+            // Controllers are dispatched after every write, so they never fall this far behind.
+            Err(_) => Vec::new(),
+        };
+        let Some(last) = events.last() else { return };
+        self.dispatched_rv = last.rv;
+        let now = self.now;
+        for ev in &events {
+            macro_rules! feed {
+                ($field:ident) => {{
+                    let mut keys = Vec::new();
+                    self.$field.watch(ev, &self.api, &mut |k| keys.push(k));
+                    let id = controller_id(&self.$field);
+                    for k in controllers::dedupe(keys) {
+                        self.timers.schedule(
+                            now.plus_ms(latency_ms(id)),
+                            id,
+                            k,
+                            controllers::TAG_RECONCILE,
+                        );
+                    }
+                }};
+            }
+            feed!(statefulset);
+            feed!(gc);
+            feed!(scheduler);
+            feed!(volume);
+            feed!(kubelet);
+            feed!(endpoints);
+            feed!(nodelifecycle);
+        }
+    }
+
+    fn handle(&mut self, id: ControllerId, key: &ObjectRef, tag: u32) {
+        let mut ctx = Ctx {
+            api: &mut self.api,
+            now: self.now,
+            timers: &mut self.timers,
+            reasons: &mut self.reasons,
+            events: &mut self.events,
+            controller: id,
+        };
+        match id {
+            ControllerId::StatefulSet => self.statefulset.handle(key, tag, &mut ctx),
+            ControllerId::GarbageCollector => self.gc.handle(key, tag, &mut ctx),
+            ControllerId::Scheduler => self.scheduler.handle(key, tag, &mut ctx),
+            ControllerId::Volume => self.volume.handle(key, tag, &mut ctx),
+            ControllerId::Kubelet => self.kubelet.handle(key, tag, &mut ctx),
+            ControllerId::Endpoints => self.endpoints.handle(key, tag, &mut ctx),
+            ControllerId::NodeLifecycle => self.nodelifecycle.handle(key, tag, &mut ctx),
+        }
+    }
+
+    /// Applies an input now (recording it in the input log) and returns the API response.
+    pub fn apply(&mut self, input: Input) -> InputResult {
+        if self.inputs.len() >= INPUT_LOG_CAPACITY {
+            return Err(ApiError::bad_request(format!(
+                "ordinal: this scenario has reached its limit of {INPUT_LOG_CAPACITY} inputs; reset the cluster to continue"
+            )));
+        }
+        self.inputs.push(TimedInput {
+            at_ms: self.now.ms(),
+            input: input.clone(),
+        });
+        let result = self.execute(input);
+        // Controllers see the write on their next turn; hand it to them now so that their
+        // reconciles are queued at this instant's latency even if the caller never advances.
+        self.dispatch();
+        result
+    }
+
+    fn execute(&mut self, input: Input) -> InputResult {
+        const ACTOR: &str = "kubectl";
+        match input {
+            Input::Create { object } => {
+                let obj = crate::api::decode::decode(&object, &self.api)?;
+                self.api.create(obj, ACTOR).map(Some)
+            }
+            Input::Update { object } => {
+                let obj = crate::api::decode::decode(&object, &self.api)?;
+                self.api.update(obj, ACTOR).map(Some)
+            }
+            Input::Patch {
+                kind,
+                namespace,
+                name,
+                patch_type,
+                patch,
+            } => {
+                crate::api::patch_object(&mut self.api, kind, &namespace, &name, patch_type, &patch)
+                    .map(Some)
+            }
+            Input::Delete {
+                kind,
+                namespace,
+                name,
+                options,
+            } => self
+                .api
+                .delete(kind, &namespace, &name, &options, ACTOR)
+                .map(Some),
+            Input::Fault(f) => {
+                let mut ctx = Ctx {
+                    api: &mut self.api,
+                    now: self.now,
+                    timers: &mut self.timers,
+                    reasons: &mut self.reasons,
+                    events: &mut self.events,
+                    controller: ControllerId::Kubelet,
+                };
+                controllers::apply_fault(&mut self.kubelet, &mut self.nodelifecycle, &mut ctx, f)
+                    .map(|()| None)
+                    .map_err(ApiError::bad_request)
+            }
+            Input::SetFeatureGate { name, enabled } => self
+                .api
+                .gates
+                .set(&name, enabled)
+                .map(|()| None)
+                .map_err(ApiError::bad_request),
+        }
+    }
+
+    /// Replays a recorded input log on a fresh cluster of the same profile and seed.
+    pub fn replay(
+        profile: Profile,
+        seed: u64,
+        inputs: &[TimedInput],
+        until: Option<Time>,
+    ) -> Cluster {
+        let mut c = Cluster::new(profile, seed);
+        for ti in inputs {
+            let at = Time(ti.at_ms);
+            if until.is_some_and(|u| at > u) {
+                break;
+            }
+            c.run_until(at);
+            let _ = c.apply(ti.input.clone());
+        }
+        if let Some(u) = until {
+            c.run_until(u);
+        }
+        c
+    }
+
+    /// FNV-1a hash of the watch log (type, time, object) and the reason log: equal hashes mean
+    /// the two runs produced the same history.
+    pub fn event_log_hash(&self) -> u64 {
+        let mut h = Fnv::default();
+        if let Ok(events) = self.api.events_since(0) {
+            for ev in events {
+                h.write(&ev.rv.to_le_bytes());
+                h.write(&ev.at.ms().to_le_bytes());
+                h.write(ev.type_.as_str().as_bytes());
+                h.write(ev.object.to_value().to_string().as_bytes());
+            }
+        }
+        for r in self.reasons.iter() {
+            h.write(&r.at.ms().to_le_bytes());
+            h.write(r.controller.as_bytes());
+            h.write(format!("{:?}{:?}", r.object, r.reason).as_bytes());
+        }
+        h.0
+    }
+
+    /// Objects of one kind (typed), in list order.
+    pub fn list<'a, T: crate::objects::Typed + 'a>(&'a self, ns: Option<&'a str>) -> Vec<&'a T> {
+        self.api.list::<T>(ns).collect()
+    }
+
+    pub fn get_object(&self, kind: Kind, ns: &str, name: &str) -> Option<&Arc<Object>> {
+        self.api.get_object(kind, ns, name)
+    }
+}
+
+fn controller_id<C: Controller>(_: &C) -> ControllerId {
+    C::ID
+}
+
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}

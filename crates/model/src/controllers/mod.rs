@@ -1,0 +1,321 @@
+//! The control plane and the nodes: controllers that watch the apiserver's event log and
+//! write back through the API, like the real ones.
+//!
+//! Each controller implements [`Controller`]: `watch` maps a watch event to keys to
+//! reconcile (an informer + workqueue), `reconcile` does one sync of one key. Controllers
+//! never call each other; they only meet in the apiserver.
+
+pub mod endpoints;
+pub mod gc;
+pub mod kubelet;
+pub mod nodelifecycle;
+pub mod scheduler;
+pub mod statefulset;
+pub mod volume;
+
+use crate::api::{ApiServer, WatchEvent};
+use crate::objects::{Event, EventSource, InvolvedObject, Kind, Object, ObjectMeta, ObjectRef};
+use crate::reason::{Reason, ReasonLog};
+use crate::time::Time;
+use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
+
+/// Every controller of the simulated cluster. Order is the order in which they see each
+/// watch event (and so the tie-break of reconciles scheduled for the same instant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ControllerId {
+    StatefulSet,
+    GarbageCollector,
+    Scheduler,
+    Volume,
+    Kubelet,
+    Endpoints,
+    NodeLifecycle,
+}
+
+impl ControllerId {
+    /// The component name Kubernetes uses (`source.component` of its Events).
+    pub fn component(self) -> &'static str {
+        match self {
+            ControllerId::StatefulSet => "statefulset-controller",
+            ControllerId::GarbageCollector => "garbage-collector-controller",
+            ControllerId::Scheduler => "default-scheduler",
+            ControllerId::Volume => "persistentvolume-controller",
+            ControllerId::Kubelet => "kubelet",
+            ControllerId::Endpoints => "endpoint-controller",
+            ControllerId::NodeLifecycle => "node-controller",
+        }
+    }
+}
+
+/// A timer: at `at`, controller `controller` handles `key` with `tag` (0 = reconcile; other
+/// tags are the controller's own, e.g. the kubelet's "image pulled" or "probe due").
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Wake {
+    pub at: Time,
+    /// Insertion order: ties at the same instant run first-scheduled first.
+    pub seq: u64,
+    pub controller: ControllerId,
+    pub key: ObjectRef,
+    pub tag: u32,
+}
+
+pub const TAG_RECONCILE: u32 = 0;
+
+/// How many timers may be pending at once. Reaching it means a runaway controller; the
+/// cluster drops the newest timer and records nothing rather than growing without bound.
+pub const TIMER_CAPACITY: usize = 1_000_000;
+
+#[derive(Debug, Clone, Default)]
+pub struct Timers {
+    heap: BinaryHeap<Reverse<Wake>>,
+    next_seq: u64,
+    /// Reconciles already queued (workqueue dedupe): (controller, key) → earliest time.
+    queued: HashMap<(ControllerId, ObjectRef), Time>,
+}
+
+impl Timers {
+    pub fn schedule(&mut self, at: Time, controller: ControllerId, key: ObjectRef, tag: u32) {
+        if tag == TAG_RECONCILE {
+            let slot = (controller, key.clone());
+            if let Some(&queued_at) = self.queued.get(&slot) {
+                if queued_at <= at {
+                    return;
+                }
+            }
+            self.queued.insert(slot, at);
+        }
+        if self.heap.len() >= TIMER_CAPACITY {
+            return;
+        }
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.heap.push(Reverse(Wake {
+            at,
+            seq,
+            controller,
+            key,
+            tag,
+        }));
+    }
+
+    pub fn next_at(&self) -> Option<Time> {
+        self.heap.peek().map(|Reverse(w)| w.at)
+    }
+
+    /// Pops the next timer due at or before `limit`.
+    pub fn pop_due(&mut self, limit: Time) -> Option<Wake> {
+        if self.next_at()? > limit {
+            return None;
+        }
+        let Reverse(w) = self.heap.pop()?;
+        if w.tag == TAG_RECONCILE {
+            let slot = (w.controller, w.key.clone());
+            match self.queued.get(&slot) {
+                // A reconcile superseded by an earlier one that already ran: skip it.
+                Some(&t) if t == w.at => {
+                    self.queued.remove(&slot);
+                }
+                _ => return self.pop_due(limit),
+            }
+        }
+        Some(w)
+    }
+
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}
+
+/// What a controller gets while it runs: the API, the clock, timers and the reason log.
+pub struct Ctx<'a> {
+    pub api: &'a mut ApiServer,
+    pub now: Time,
+    pub(crate) timers: &'a mut Timers,
+    pub(crate) reasons: &'a mut ReasonLog,
+    pub(crate) events: &'a mut EventRecorder,
+    pub(crate) controller: ControllerId,
+}
+
+impl Ctx<'_> {
+    /// Reconcile `key` again after `delay_ms` (`AddAfter`).
+    pub fn requeue_after(&mut self, key: ObjectRef, delay_ms: u64) {
+        self.timers.schedule(
+            self.now.plus_ms(delay_ms),
+            self.controller,
+            key,
+            TAG_RECONCILE,
+        );
+    }
+
+    /// Wake this controller for `key` with its own `tag` at `at`.
+    pub fn wake_at(&mut self, at: Time, key: ObjectRef, tag: u32) {
+        self.timers
+            .schedule(at.max(self.now), self.controller, key, tag);
+    }
+
+    /// Enqueue a reconcile of `key` for another controller (rarely needed: prefer watching).
+    pub fn enqueue_for(&mut self, controller: ControllerId, key: ObjectRef, delay_ms: u64) {
+        self.timers
+            .schedule(self.now.plus_ms(delay_ms), controller, key, TAG_RECONCILE);
+    }
+
+    pub fn reason(&mut self, object: ObjectRef, reason: Reason) {
+        self.reasons
+            .push(self.now, self.controller.component(), object, reason);
+    }
+
+    /// Records a core/v1 Event about `involved` (kind + meta), as the controller's
+    /// EventRecorder would; identical events within 10 minutes are aggregated (count++).
+    pub fn event(
+        &mut self,
+        kind: Kind,
+        involved: &ObjectMeta,
+        type_: &str,
+        reason: &str,
+        message: String,
+    ) {
+        let host = String::new();
+        self.event_from_host(kind, involved, type_, reason, message, host);
+    }
+
+    /// Like [`Ctx::event`], with `source.host` (the kubelet sets its node name).
+    pub fn event_from_host(
+        &mut self,
+        kind: Kind,
+        involved: &ObjectMeta,
+        type_: &str,
+        reason: &str,
+        message: String,
+        host: String,
+    ) {
+        let component = self.controller.component();
+        self.events.record(
+            self.api, kind, involved, type_, reason, message, component, host,
+        );
+    }
+}
+
+/// Creates and aggregates Event objects (client-go's EventRecorder + EventCorrelator, reduced).
+#[derive(Debug, Clone, Default)]
+pub struct EventRecorder {
+    /// (involved uid, reason, message, component) → event name, for aggregation.
+    index: HashMap<(String, String, String, &'static str), String>,
+    counter: u64,
+}
+
+/// Events older than this are not aggregated into (the correlator's 10-minute window).
+const EVENT_AGGREGATION_MS: u64 = 10 * 60 * 1000;
+
+impl EventRecorder {
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        api: &mut ApiServer,
+        kind: Kind,
+        involved: &ObjectMeta,
+        type_: &str,
+        reason: &str,
+        message: String,
+        component: &'static str,
+        host: String,
+    ) {
+        let now = api.now().truncated();
+        let ns = if involved.ns().is_empty() {
+            "default".to_string()
+        } else {
+            involved.ns().to_string()
+        };
+        let slot = (
+            involved.uid.clone(),
+            reason.to_string(),
+            message.clone(),
+            component,
+        );
+        if let Some(name) = self.index.get(&slot) {
+            if let Some(ev) = api.get::<Event>(&ns, name) {
+                if ev
+                    .last_timestamp
+                    .is_some_and(|t| now.since(t) <= EVENT_AGGREGATION_MS)
+                {
+                    let mut ev = ev.clone();
+                    ev.count += 1;
+                    ev.last_timestamp = Some(now);
+                    ev.metadata.resource_version.clear();
+                    let _ = api.update(Object::Event(ev), component);
+                    return;
+                }
+            }
+        }
+        // Real names are `<object>.<UnixNano in hex>`; virtual nanoseconds plus a counter keep
+        // them unique when several events share an instant.
+        self.counter += 1;
+        let nanos = u128::from(api.now().ms()) * 1_000_000 + u128::from(self.counter);
+        let name = format!("{}.{nanos:x}", involved.name);
+        let ev = Event {
+            metadata: ObjectMeta::named(Some(&ns), &name),
+            involved_object: InvolvedObject {
+                kind: kind.name().into(),
+                namespace: involved.ns().into(),
+                name: involved.name.clone(),
+                uid: involved.uid.clone(),
+                api_version: kind.api_version().into(),
+                resource_version: involved.resource_version.clone(),
+                field_path: None,
+            },
+            reason: reason.into(),
+            message,
+            type_: type_.into(),
+            source: EventSource {
+                component: component.into(),
+                host,
+            },
+            first_timestamp: Some(now),
+            last_timestamp: Some(now),
+            count: 1,
+            reporting_component: Some(component.into()),
+            reporting_instance: None,
+        };
+        if api.create(Object::Event(ev), component).is_ok() {
+            self.index.insert(slot, name);
+        }
+    }
+}
+
+/// A controller of the simulated cluster.
+pub trait Controller {
+    const ID: ControllerId;
+    /// Maps a watch event to the keys to reconcile (informer event handlers).
+    fn watch(&mut self, ev: &WatchEvent, api: &ApiServer, enqueue: &mut dyn FnMut(ObjectRef));
+    /// Handles one timer for `key`: a reconcile (`tag == TAG_RECONCILE`) or the controller's own.
+    fn handle(&mut self, key: &ObjectRef, tag: u32, ctx: &mut Ctx<'_>);
+}
+
+/// Keys touched by a set of watch events, deduplicated, in first-seen order.
+pub fn dedupe(keys: Vec<ObjectRef>) -> Vec<ObjectRef> {
+    let mut seen = BTreeSet::new();
+    keys.into_iter()
+        .filter(|k| seen.insert(k.clone()))
+        .collect()
+}
+
+/// The ObjectRef of an object.
+pub fn object_ref(o: &Object) -> ObjectRef {
+    ObjectRef::new(o.kind(), o.meta().ns(), &o.meta().name)
+}
+
+/// Applies an injected fault through the controllers that own the affected component.
+pub fn apply_fault(
+    kubelet: &mut kubelet::Kubelets,
+    nodes: &mut nodelifecycle::NodeLifecycle,
+    ctx: &mut Ctx<'_>,
+    fault: crate::input::Fault,
+) -> Result<(), String> {
+    let _ = (kubelet, nodes, ctx);
+    Err(format!("ordinal: fault {fault:?} is not simulated yet"))
+}

@@ -1,0 +1,95 @@
+//! Inputs: everything from outside the model (kubectl's API requests, UI buttons, faults).
+//! The cluster is a pure function of (profile, seed, [(time, input)]): inputs are recorded in
+//! the input log with their virtual time, so a scenario replays byte for byte.
+
+use crate::api::DeleteOptions;
+use crate::objects::Kind;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Patch content types (`kubectl patch --type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PatchType {
+    /// `application/strategic-merge-patch+json` (kubectl's default)
+    Strategic,
+    /// `application/merge-patch+json` (RFC 7386)
+    Merge,
+    /// `application/json-patch+json` (RFC 6902)
+    Json,
+}
+
+/// An injected fault: what `sim` verbs and the UI's fault buttons do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Fault {
+    /// The node's kubelet stops heartbeating (and stops acting).
+    NodeDown {
+        node: String,
+    },
+    NodeUp {
+        node: String,
+    },
+    /// The pod's readiness probe starts failing (as if `index.html` were moved away).
+    PodUnready {
+        namespace: String,
+        pod: String,
+    },
+    PodReady {
+        namespace: String,
+        pod: String,
+    },
+    /// The container's main process exits with `exit_code` (137 = killed).
+    KillContainer {
+        namespace: String,
+        pod: String,
+        container: Option<String>,
+        exit_code: i32,
+    },
+    /// The PVC's volume is lost (PV deleted out from under it).
+    LosePvc {
+        namespace: String,
+        pvc: String,
+    },
+    /// Image pulls of `image` take `seconds` longer.
+    SlowImagePull {
+        image: String,
+        seconds: u32,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Input {
+    /// POST of a decoded-by-client object (JSON with apiVersion/kind); the server decodes it
+    /// strictly.
+    Create {
+        object: Value,
+    },
+    /// PUT of the main resource.
+    Update {
+        object: Value,
+    },
+    Patch {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        patch_type: PatchType,
+        patch: Value,
+    },
+    Delete {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        options: DeleteOptions,
+    },
+    Fault(Fault),
+    SetFeatureGate {
+        name: String,
+        enabled: bool,
+    },
+}
+
+/// A recorded input: when it was applied (virtual ms since the Unix epoch) and what it was.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimedInput {
+    pub at_ms: u64,
+    pub input: Input,
+}
