@@ -1,0 +1,180 @@
+//! The timeline: a cluster plus checkpoints, so the UI can scrub to any virtual time and fork.
+//!
+//! The model is a pure function of (profile, seed, input log), so seeking to `t` is: restore
+//! the newest checkpoint at or before `t`, then replay the inputs after it up to `t`. Acting
+//! while positioned in the past forks: inputs after the current time are dropped first.
+
+use crate::cluster::{Cluster, InputResult};
+use crate::input::{Input, TimedInput};
+use crate::profile::Profile;
+use crate::time::Time;
+
+/// Virtual time between checkpoints.
+pub const CHECKPOINT_INTERVAL_MS: u64 = 20_000;
+/// Most checkpoints kept; beyond it every other one is dropped (older history gets sparser).
+pub const MAX_CHECKPOINTS: usize = 128;
+
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    profile: Profile,
+    seed: u64,
+    /// The live cluster at the viewer's position.
+    current: Cluster,
+    /// The full input log of the timeline (the current cluster may be behind its end).
+    inputs: Vec<TimedInput>,
+    /// (time, cluster) snapshots, increasing in time; the first is the fresh cluster.
+    checkpoints: Vec<(Time, Cluster)>,
+    /// The newest time ever reached: the end of the timeline.
+    end: Time,
+}
+
+impl Timeline {
+    pub fn new(profile: Profile, seed: u64) -> Timeline {
+        let current = Cluster::new(profile.clone(), seed);
+        let now = current.now();
+        Timeline {
+            profile,
+            seed,
+            checkpoints: vec![(now, current.clone())],
+            current,
+            inputs: Vec::new(),
+            end: now,
+        }
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.current
+    }
+
+    pub fn start(&self) -> Time {
+        self.checkpoints[0].0
+    }
+
+    pub fn end(&self) -> Time {
+        self.end
+    }
+
+    pub fn now(&self) -> Time {
+        self.current.now()
+    }
+
+    pub fn inputs(&self) -> &[TimedInput] {
+        &self.inputs
+    }
+
+    /// True when the viewer is positioned before the end of the timeline.
+    pub fn in_past(&self) -> bool {
+        self.current.now() < self.end
+    }
+
+    /// Moves the live cluster forward to `t`, replaying recorded inputs on the way (they
+    /// exist when the viewer is in the past) and taking checkpoints.
+    pub fn advance_to(&mut self, t: Time) {
+        let from = self.current.now();
+        if t <= from {
+            return;
+        }
+        let pending: Vec<TimedInput> = self
+            .inputs
+            .iter()
+            .filter(|ti| ti.at_ms > from.ms() && ti.at_ms <= t.ms())
+            .cloned()
+            .collect();
+        for ti in pending {
+            self.run_with_checkpoints(Time(ti.at_ms));
+            let _ = self.current.apply(ti.input);
+        }
+        self.run_with_checkpoints(t);
+        self.end = self.end.max(t);
+    }
+
+    fn run_with_checkpoints(&mut self, t: Time) {
+        loop {
+            let last = self.checkpoints.last().map_or(self.start(), |(at, _)| *at);
+            let next = last.plus_ms(CHECKPOINT_INTERVAL_MS);
+            if next > t {
+                break;
+            }
+            self.current.run_until(next);
+            self.push_checkpoint();
+        }
+        self.current.run_until(t);
+    }
+
+    fn push_checkpoint(&mut self) {
+        let now = self.current.now();
+        if self.checkpoints.last().is_some_and(|(at, _)| *at >= now) {
+            debug_assert!(false, "checkpoints are taken in increasing time");
+            return;
+        }
+        self.checkpoints.push((now, self.current.clone()));
+        if self.checkpoints.len() > MAX_CHECKPOINTS {
+            // Keep the first and thin the rest: history stays seekable, memory stays bounded.
+            let mut i = 0;
+            self.checkpoints.retain(|_| {
+                i += 1;
+                i == 1 || i % 2 == 0
+            });
+        }
+    }
+
+    /// Positions the live cluster at `t` (clamped to the timeline), backwards or forwards.
+    pub fn seek(&mut self, t: Time) {
+        let t = t.clamp(self.start(), self.end);
+        if t >= self.current.now() {
+            self.advance_to(t);
+            return;
+        }
+        let idx = self
+            .checkpoints
+            .partition_point(|(at, _)| *at <= t)
+            .saturating_sub(1);
+        self.current = self.checkpoints[idx].1.clone();
+        let end = self.end;
+        self.advance_to(t);
+        self.end = end;
+    }
+
+    /// Applies an input at the current time. In the past, this forks: the recorded future is
+    /// dropped (inputs and checkpoints after now), then the input is appended.
+    pub fn apply(&mut self, input: Input) -> InputResult {
+        let now = self.current.now();
+        if self.in_past() {
+            self.inputs.retain(|ti| ti.at_ms <= now.ms());
+            self.checkpoints.retain(|(at, _)| *at <= now);
+            self.end = now;
+        }
+        self.inputs.push(TimedInput {
+            at_ms: now.ms(),
+            input: input.clone(),
+        });
+        self.current.apply(input)
+    }
+
+    /// Rebuilds a timeline from a recorded input log, positioned at its end.
+    pub fn from_inputs(
+        profile: Profile,
+        seed: u64,
+        inputs: Vec<TimedInput>,
+        end: Option<Time>,
+    ) -> Timeline {
+        let mut tl = Timeline::new(profile, seed);
+        let last = inputs.last().map(|ti| Time(ti.at_ms));
+        tl.inputs = inputs;
+        tl.end = tl
+            .end
+            .max(last.unwrap_or(tl.end))
+            .max(end.unwrap_or(tl.end));
+        let target = tl.end;
+        tl.advance_to(target);
+        tl
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+}
