@@ -1,1 +1,3 @@
 //! `ordinal-kubectl`: command lines in, API calls on the model and kubectl-exact text out.
+
+pub mod printers;
