@@ -4,6 +4,7 @@
 //! Architecture Invariant: this crate knows nothing of wasm, Leptos, the wall clock, IO or a
 //! global RNG. Time is virtual and owned by the cluster; randomness comes from its seeded RNG.
 
+pub mod patch;
 pub mod profile;
 
 pub use profile::{NodeProfile, Profile};
