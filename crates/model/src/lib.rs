@@ -11,6 +11,7 @@ pub mod controllers;
 pub mod history;
 pub mod input;
 pub mod objects;
+pub mod patch;
 pub mod profile;
 pub mod reason;
 pub mod rng;

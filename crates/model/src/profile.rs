@@ -55,8 +55,8 @@ impl Profile {
                 pod_cidr_octet: n,
                 internal_ip: format!(
                     "172.18.{}.{}",
-                    u16::from(n + 2) / 256,
-                    u16::from(n + 2) % 256
+                    (u16::from(n) + 2) / 256,
+                    (u16::from(n) + 2) % 256
                 ),
                 max_pods: MAX_PODS_PER_NODE,
             });
