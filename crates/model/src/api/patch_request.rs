@@ -19,44 +19,29 @@ pub fn patch_object(
         return Err(ApiError::not_found(kind, name));
     };
     let original = current.to_value();
-    let patched = match patch_type {
-        PatchType::Merge | PatchType::Strategic => {
-            if !patch.is_object() {
-                return Err(ApiError::bad_request(
-                    "json: cannot unmarshal array into Go value of type map[string]interface {}"
-                        .into(),
-                ));
-            }
-            merge_patch(&original, patch)
-        }
-        PatchType::Json => {
-            return Err(ApiError::bad_request(
-                "json patch is not supported yet".into(),
-            ));
-        }
+    let engine_type = match patch_type {
+        PatchType::Strategic => crate::patch::PatchType::Strategic,
+        PatchType::Merge => crate::patch::PatchType::Merge,
+        PatchType::Json => crate::patch::PatchType::Json,
     };
+    let schema = crate::patch::schema_for_kind(kind.name());
+    let patched =
+        crate::patch::apply_patch(&schema, &original, patch, engine_type).map_err(|e| {
+            match patch_type {
+                // `patch.go`: JSON-patch failures are 422 with no details (kubectl: "The request is
+                // invalid: …"); merge-patch failures are 400 Bad Request.
+                PatchType::Json => ApiError {
+                    reason: super::error::StatusReason::Invalid,
+                    message: e.message,
+                    kind: None,
+                    name: String::new(),
+                    causes: vec![],
+                },
+                _ => ApiError::bad_request(e.message),
+            }
+        })?;
     let mut obj = super::decode::decode(&patched, api)?;
     // A patch never carries a stale resourceVersion: it applies to what is stored.
     obj.meta_mut().resource_version.clear();
     api.update(obj, "kubectl-patch")
-}
-
-/// RFC 7386 JSON merge patch.
-fn merge_patch(target: &Value, patch: &Value) -> Value {
-    let Value::Object(p) = patch else {
-        return patch.clone();
-    };
-    let mut out = match target {
-        Value::Object(t) => t.clone(),
-        _ => serde_json::Map::new(),
-    };
-    for (k, v) in p {
-        if v.is_null() {
-            out.remove(k);
-        } else {
-            let merged = merge_patch(out.get(k).unwrap_or(&Value::Null), v);
-            out.insert(k.clone(), merged);
-        }
-    }
-    Value::Object(out)
 }
