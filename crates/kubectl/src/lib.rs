@@ -2,3 +2,4 @@
 
 pub mod printers;
 pub mod yaml;
+pub mod yaml_out;
