@@ -90,7 +90,12 @@ impl JsonPath {
         let mut depth = 0i32;
         for n in &nodes {
             match n {
-                Node::Range(_) => depth += 1,
+                Node::Range(_) => {
+                    depth += 1;
+                    if depth as usize > MAX_NESTING {
+                        return Err(JsonPathError("range nested too deeply".into()));
+                    }
+                }
                 Node::End => {
                     depth -= 1;
                     if depth < 0 {
