@@ -1,4 +1,6 @@
 //! `ordinal-kubectl`: command lines in, API calls on the model and kubectl-exact text out.
 
 pub mod printers;
+pub mod template;
 pub mod yaml;
+pub mod yaml_out;
