@@ -325,7 +325,26 @@ pub fn pod_ip(pod: &Pod) -> Option<String> {
     {
         return Some(ip.to_string());
     }
-    pod.status.pod_ip.clone().filter(|s| !s.is_empty())
+    single_pod_ip(pod)
+}
+
+/// `status.podIP`. The model's `PodStatus::pod_ip` serializes as `podIp` (serde camelCase), so a
+/// manifest's `podIP` lands in `extra`; accept both until the model renames the field.
+pub fn single_pod_ip(pod: &Pod) -> Option<String> {
+    pod.status
+        .pod_ip
+        .clone()
+        .or_else(|| str_field(&pod.status.extra, "podIP").map(str::to_string))
+        .filter(|s| !s.is_empty())
+}
+
+/// `status.hostIP` (same `hostIp`/`hostIP` caveat as [`single_pod_ip`]).
+pub fn host_ip(pod: &Pod) -> Option<String> {
+    pod.status
+        .host_ip
+        .clone()
+        .or_else(|| str_field(&pod.status.extra, "hostIP").map(str::to_string))
+        .filter(|s| !s.is_empty())
 }
 
 /// READY, STATUS and RESTARTS of `printPod` (v1.34).
