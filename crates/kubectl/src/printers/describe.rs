@@ -19,9 +19,11 @@ use ordinal_model::time::Time;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// `describe.go`'s `PrefixWriter` over the `tabbedString` tabwriter.
+/// `describe.go`'s `PrefixWriter`: over the `tabbedString` tabwriter, or straight into a buffer
+/// (`NewPrefixWriter(buf)`, as `rollout history --revision` uses it: tabs stay tabs).
 pub struct PrefixWriter {
     tw: TabWriter,
+    raw: Option<String>,
 }
 
 impl Default for PrefixWriter {
@@ -35,6 +37,22 @@ impl PrefixWriter {
     pub fn new() -> PrefixWriter {
         PrefixWriter {
             tw: TabWriter::new(0, 2, ' ', 0),
+            raw: None,
+        }
+    }
+
+    /// A writer without a tabwriter underneath (`printTemplate`'s `bytes.Buffer`).
+    pub fn raw() -> PrefixWriter {
+        PrefixWriter {
+            tw: TabWriter::new(0, 2, ' ', 0),
+            raw: Some(String::new()),
+        }
+    }
+
+    fn put(&mut self, s: &str) {
+        match &mut self.raw {
+            Some(buf) => buf.push_str(s),
+            None => self.tw.write_str(s),
         }
     }
 
@@ -42,21 +60,26 @@ impl PrefixWriter {
     pub fn write(&mut self, level: usize, text: &str) {
         let mut s = "  ".repeat(level);
         s.push_str(text);
-        self.tw.write_str(&s);
+        self.put(&s);
     }
 
     /// `WriteLine(a...)`: the text and a newline, no indentation.
     pub fn line(&mut self, text: &str) {
-        self.tw.write_str(text);
-        self.tw.write_str("\n");
+        self.put(text);
+        self.put("\n");
     }
 
     pub fn flush(&mut self) {
-        self.tw.flush();
+        if self.raw.is_none() {
+            self.tw.flush();
+        }
     }
 
     pub fn finish(self) -> String {
-        self.tw.finish()
+        match self.raw {
+            Some(buf) => buf,
+            None => self.tw.finish(),
+        }
     }
 }
 
