@@ -304,3 +304,72 @@ pub fn sts_events(c: &Cluster) -> Vec<String> {
     evs.sort();
     evs.into_iter().map(|e| e.1).collect()
 }
+
+/// Like [`pod_churn`], each entry prefixed with the virtual seconds since `t0` (`12.3s +web-1`).
+pub fn pod_churn_timed(c: &Cluster, since_rv: u64, t0: ordinal_model::Time) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(evs) = c.api.events_since(since_rv) {
+        for ev in evs {
+            if let Object::Pod(p) = &*ev.object {
+                let sign = match ev.type_ {
+                    WatchEventType::Added => "+",
+                    WatchEventType::Deleted => "-",
+                    WatchEventType::Modified => continue,
+                };
+                let t = ev.at.since(t0) as f64 / 1000.0;
+                out.push(format!("{t:.1}s {sign}{}", p.metadata.name));
+            }
+        }
+    }
+    out
+}
+
+/// `name=revision-label` for each pod.
+pub fn pod_revisions(c: &Cluster) -> Vec<String> {
+    c.api
+        .list::<Pod>(Some("default"))
+        .map(|p| {
+            format!(
+                "{}={}",
+                p.metadata.name,
+                p.metadata
+                    .labels
+                    .get("controller-revision-hash")
+                    .cloned()
+                    .unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+pub fn pvc_names(c: &Cluster) -> Vec<String> {
+    c.api
+        .list::<ordinal_model::objects::PersistentVolumeClaim>(Some("default"))
+        .map(|p| p.metadata.name.clone())
+        .collect()
+}
+
+pub fn revisions(c: &Cluster) -> Vec<String> {
+    c.api
+        .list::<ordinal_model::objects::ControllerRevision>(Some("default"))
+        .map(|r| format!("{} #{}", r.metadata.name, r.revision))
+        .collect()
+}
+
+/// Creates `web` with `replicas` and runs until all are Running and Ready.
+pub fn ready_web(replicas: i32, extra: Value) -> (Cluster, FakeNodes) {
+    let (mut c, mut f) = cluster();
+    create(&mut c, web(replicas, extra));
+    f.advance(&mut c, 5_000 + 2_000 * replicas as u64);
+    (c, f)
+}
+
+pub fn set_image(c: &mut Cluster, image: &str) {
+    patch_set(
+        c,
+        "web",
+        json!({"spec": {"template": {"spec": {"containers": [{"name": "nginx", "image": image,
+            "ports": [{"containerPort": 80, "name": "web"}],
+            "volumeMounts": [{"name": "www", "mountPath": "/usr/share/nginx/html"}]}]}}}}),
+    );
+}
