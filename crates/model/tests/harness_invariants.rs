@@ -14,7 +14,7 @@ mod harness_fake_nodes;
 use harness_fake_nodes::*;
 use ordinal_model::api::{Propagation, WatchEventType};
 use ordinal_model::controllers::statefulset::StsReason;
-use ordinal_model::objects::{PersistentVolumeClaim, Pod, StatefulSet};
+use ordinal_model::objects::{Pod, StatefulSet};
 use ordinal_model::reason::Reason;
 use ordinal_model::rng::Rng;
 use ordinal_model::{Cluster, Kind, Object};
