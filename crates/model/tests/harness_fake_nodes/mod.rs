@@ -80,11 +80,9 @@ impl FakeNodes {
                 continue;
             }
             if pod.spec.node_name.is_none() {
-                let mut bound = pod.clone();
-                bound.spec.node_name =
-                    Some(self.workers[self.next_worker % self.workers.len()].clone());
+                let node = self.workers[self.next_worker % self.workers.len()].clone();
                 self.next_worker += 1;
-                let _ = c.api.update(bound.into(), ACTOR);
+                let _ = c.api.bind_pod(&k.0, &k.1, &node, ACTOR);
                 continue;
             }
             if pod.phase() == "Pending" {
