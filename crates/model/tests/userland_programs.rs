@@ -122,33 +122,33 @@ dns-test$ nslookup
             dns-test$ nslookup web-0.nginx
               Server:    10.96.0.10
               Address 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local
-  
+
               Name:      web-0.nginx
               Address 1: 10.244.1.6 web-0.nginx.default.svc.cluster.local
             dns-test$ nslookup nginx
               Server:    10.96.0.10
               Address 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local
-  
+
               Name:      nginx
               Address 1: 10.244.1.6 web-0.nginx.default.svc.cluster.local
               Address 2: 10.244.2.6 web-1.nginx.default.svc.cluster.local
             dns-test$ nslookup web-5.nginx
               Server:    10.96.0.10
               Address 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local
-  
+
               [stderr] nslookup: can't resolve 'web-5.nginx'
               [exit 1]
             dns-test$ nslookup web-1.nginx
               Server:    10.96.0.10
               Address 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local
-  
+
               [stderr] nslookup: can't resolve 'web-1.nginx'
               [exit 1]
             dns-test$ nslookup
               [stderr] BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.
-              [stderr] 
+              [stderr]
               [stderr] Usage: nslookup [HOST] [SERVER]
-              [stderr] 
+              [stderr]
               [stderr] Query the nameserver for the IP address of the given HOST
               [stderr] optionally using a specified DNS server
               [exit 1]
@@ -514,7 +514,7 @@ web-0$ wget web-1.nginx
               [exit 1]
             bb$ wget
               [stderr] BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.
-              [stderr] 
+              [stderr]
               [stderr] Usage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header 'HEADER: VALUE'] [-Y on/off]
               [stderr] 	[--no-check-certificate] [-P DIR] [-U AGENT] [-T SEC] URL...
               [exit 1]
@@ -769,7 +769,7 @@ bb$ ls /
               [exit 1]
             bb$ kill -9
               [stderr] BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.
-              [stderr] 
+              [stderr]
               [stderr] Usage: kill [-l] [-SIG] PID...
               [exit 1]
             bb$ curl localhost

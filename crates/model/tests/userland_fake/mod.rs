@@ -571,13 +571,20 @@ pub fn run_script(script: &str) -> String {
             let mut env = w.env(pod.trim());
             let res = userland::run(&argv, "", &mut env);
             for l in res.stdout.split_inclusive('\n') {
-                out.push_str(&format!("  {}", l.replace('\r', "\\r")));
+                // Blank lines stay blank (no trailing indentation for rustfmt to strip).
+                let shown = l.replace('\r', "\\r");
+                if shown == "\n" {
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("  {shown}"));
+                }
             }
             if !res.stdout.is_empty() && !res.stdout.ends_with('\n') {
                 out.push_str("⏎\n");
             }
             for l in res.stderr.lines() {
-                out.push_str(&format!("  [stderr] {l}\n"));
+                out.push_str(&format!("  [stderr] {l}").trim_end().to_string());
+                out.push('\n');
             }
             if res.exit_code != 0 {
                 out.push_str(&format!("  [exit {}]\n", res.exit_code));
