@@ -583,7 +583,7 @@ pub fn run_script(script: &str) -> String {
                 out.push_str("⏎\n");
             }
             for l in res.stderr.lines() {
-                out.push_str(&format!("  [stderr] {l}").trim_end().to_string());
+                out.push_str(format!("  [stderr] {l}").trim_end());
                 out.push('\n');
             }
             if res.exit_code != 0 {
