@@ -17,6 +17,7 @@ pub mod reason;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod userland;
 
 pub use cluster::Cluster;
 pub use history::Timeline;
