@@ -8,11 +8,13 @@ pub mod api;
 mod bootstrap;
 pub mod cluster;
 pub mod controllers;
+pub mod images;
 pub mod input;
 pub mod objects;
 pub mod profile;
 pub mod reason;
 pub mod rng;
+pub mod storage_data;
 pub mod time;
 
 pub use cluster::Cluster;

@@ -398,6 +398,64 @@ impl ApiServer {
     }
 }
 
+impl ApiServer {
+    /// POST `pods/<name>/binding` (`BindingREST.assignPod`): sets `spec.nodeName` and the
+    /// `PodScheduled: True` condition in one write, as the real binding subresource does.
+    pub fn bind_pod(
+        &mut self,
+        ns: &str,
+        name: &str,
+        node: &str,
+        actor: Actor,
+    ) -> Result<Arc<Object>, ApiError> {
+        let _ = actor;
+        let Some(old) = self.store.get(&key(Kind::Pod, ns, name)).cloned() else {
+            return Err(ApiError::not_found(Kind::Pod, name));
+        };
+        let Object::Pod(pod) = &*old else {
+            return Err(ApiError::not_found(Kind::Pod, name));
+        };
+        let conflict = |message: String| ApiError {
+            reason: super::error::StatusReason::Conflict,
+            message,
+            kind: Some(Kind::Pod),
+            name: name.into(),
+            causes: vec![],
+        };
+        if pod.metadata.deletion_timestamp.is_some() {
+            return Err(conflict(format!(
+                "Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is being deleted, cannot be assigned to a host"
+            )));
+        }
+        if let Some(current) = pod.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
+            return Err(conflict(format!(
+                "Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is already assigned to node \"{current}\""
+            )));
+        }
+        let mut pod = pod.clone();
+        pod.spec.node_name = Some(node.to_string());
+        let now = self.now.truncated();
+        let cond = crate::objects::PodCondition {
+            type_: "PodScheduled".into(),
+            status: "True".into(),
+            last_probe_time: None,
+            last_transition_time: Some(now),
+            reason: None,
+            message: None,
+        };
+        match pod
+            .status
+            .conditions
+            .iter_mut()
+            .find(|c| c.type_ == "PodScheduled")
+        {
+            Some(c) => *c = cond,
+            None => pod.status.conditions.push(cond),
+        }
+        Ok(self.store_and_emit(Object::Pod(pod), WatchEventType::Modified))
+    }
+}
+
 fn add_finalizer(m: &mut ObjectMeta, f: &str) -> bool {
     if m.finalizers.iter().any(|x| x == f) {
         return false;
