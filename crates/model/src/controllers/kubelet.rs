@@ -222,6 +222,8 @@ pub struct NodeAgent {
     ips: BTreeSet<u8>,
     /// The serialized image puller is busy until then.
     pull_busy_until: Time,
+    /// Pulls in flight: image → when its content is on the node.
+    in_flight: BTreeMap<String, Time>,
 }
 
 /// Where a pod volume's data lives (for the userland's filesystem view).
@@ -505,6 +507,7 @@ impl Kubelets {
                     last_ip: 1 + rng.below(8) as u8,
                     ips: BTreeSet::new(),
                     pull_busy_until: Time(0),
+                    in_flight: BTreeMap::new(),
                 },
             );
         }
@@ -1044,6 +1047,18 @@ impl Kubelets {
                                 format!("{host}\n").as_bytes(),
                                 false,
                             );
+                            let _ = c.rootfs.write(
+                                "/etc/hosts",
+                                crate::dns::hosts_file(pod, &ip).as_bytes(),
+                                false,
+                            );
+                            if pod.spec.dns_policy.as_deref() != Some("Default") {
+                                let _ = c.rootfs.write(
+                                    "/etc/resolv.conf",
+                                    crate::dns::resolv_conf(pod.metadata.ns()).as_bytes(),
+                                    false,
+                                );
+                            }
                         }
                     }
                     ctx.reason(
@@ -1188,8 +1203,14 @@ impl Kubelets {
             }),
         );
         let ok = c.info.is_ok();
+        agent.in_flight.retain(|_, t| *t > now);
+        let layers_coming = agent.in_flight.contains_key(&full);
         let base = match &c.info {
-            Ok(info) if present => self.rng.between(150, 600) + info.size_bytes / 2_000_000,
+            // Content already on the node (or arriving with a pull queued before this one):
+            // containerd only resolves the reference.
+            Ok(info) if present || layers_coming => {
+                self.rng.between(150, 600) + info.size_bytes / 2_000_000
+            }
             Ok(info) => images::pull_duration_ms(info.size_bytes, &mut self.rng),
             Err(_) => self.rng.between(300, 1_200),
         };
@@ -1199,6 +1220,10 @@ impl Kubelets {
         let start = agent.pull_busy_until.max(now);
         let done_at = start.plus_ms(pull_ms);
         agent.pull_busy_until = done_at;
+        if ok {
+            let e = agent.in_flight.entry(full).or_insert(done_at);
+            *e = (*e).max(done_at);
+        }
         c.stage = Stage::Pulling {
             started_at: now,
             done_at,
@@ -1706,8 +1731,9 @@ fn sigterm_exit(process: Process, now: Time, deadline: Time) -> (Time, i32) {
 }
 
 fn allocate_ip(agent: &mut NodeAgent) -> Option<u8> {
-    for step in 1..=253u16 {
-        let candidate = ((u16::from(agent.last_ip) - 2 + step) % 253 + 2) as u8;
+    // Addresses .2–.254; the walk starts after the last one handed out (host-local's order).
+    for step in 1..=253i32 {
+        let candidate = ((i32::from(agent.last_ip) - 2 + step).rem_euclid(253) + 2) as u8;
         if !agent.ips.contains(&candidate) {
             agent.ips.insert(candidate);
             agent.last_ip = candidate;
