@@ -8,14 +8,18 @@ pub mod api;
 mod bootstrap;
 pub mod cluster;
 pub mod controllers;
+pub mod dns;
 pub mod history;
+pub mod images;
 pub mod input;
 pub mod objects;
 pub mod patch;
+pub mod podfs;
 pub mod profile;
 pub mod reason;
 pub mod rng;
 pub mod scenario;
+pub mod storage_data;
 pub mod time;
 pub mod userland;
 
