@@ -306,7 +306,17 @@ impl StatefulSetController {
         };
         // The Parallel creation cap is a rate (one batch per CAPPED_REQUEUE_MS), not per sync:
         // pod events trigger syncs far more often than that.
-        let throttled = self.throttled_until.get(key).is_some_and(|&t| ctx.now < t);
+        let throttle_end = self
+            .throttled_until
+            .get(key)
+            .copied()
+            .filter(|&t| ctx.now < t);
+        let throttled = throttle_end.is_some();
+        if let Some(t) = throttle_end {
+            // The cluster's workqueue keeps only the earliest pending reconcile of a key, so an
+            // event-driven sync before `t` consumes the capped requeue: ask for it again.
+            ctx.requeue_after(key.clone(), t.since(ctx.now));
+        }
         let budget = if throttled {
             0
         } else {
