@@ -440,3 +440,20 @@ fn a_claim_being_deleted_blocks_its_pod_with_failed_create() {
     .assert_debug_eq(&evs[evs.len() - 1]);
     assert!(pod_names(&c).is_empty());
 }
+
+#[test]
+fn max_int_replicas_stay_bounded_per_sync() {
+    for policy in ["OrderedReady", "Parallel"] {
+        let (mut c, mut f) = cluster();
+        create(
+            &mut c,
+            web(i32::MAX, json!({"podManagementPolicy": policy})),
+        );
+        f.advance(&mut c, 500);
+        let n = pod_names(&c).len();
+        assert!((1..=2_000).contains(&n), "{policy}: {n} pods after 0.5 s");
+        assert!(!c.spin_detected);
+        let s = sts(&c, "web");
+        assert_eq!(s.spec.replicas, Some(i32::MAX));
+    }
+}

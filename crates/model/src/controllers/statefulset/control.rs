@@ -113,6 +113,7 @@ pub fn update_stateful_set(
     update: &ControllerRevision,
     collision_count: i32,
     pods: &[Arc<Object>],
+    create_budget: u32,
 ) -> (StatefulSetStatus, Result<RoundOutcome, String>) {
     let r = Round {
         set,
@@ -226,7 +227,7 @@ pub fn update_stateful_set(
         while ord <= r.end {
             let slot = replicas.get(&ord).copied();
             if slot.is_none() {
-                if created >= PARALLEL_CREATES_PER_SYNC {
+                if created >= create_budget {
                     outcome.capped = true;
                     why(
                         ctx,

@@ -47,6 +47,8 @@ pub struct StatefulSetController {
     filed: HashMap<NsName, Filed>,
     /// Consecutive failed syncs per set (the workqueue rate limiter).
     failures: HashMap<ObjectRef, u32>,
+    /// Parallel creation hit its cap: no more creations for this set before this time.
+    throttled_until: HashMap<ObjectRef, crate::time::Time>,
 }
 
 fn filing(pod: &Pod) -> Filed {
@@ -302,14 +304,45 @@ impl StatefulSetController {
                 return Err(e);
             }
         };
-        let (status, round) =
-            control::update_stateful_set(ctx, &set, &current, &update, collision_count, &pods);
+        // The Parallel creation cap is a rate (one batch per CAPPED_REQUEUE_MS), not per sync:
+        // pod events trigger syncs far more often than that.
+        let throttle_end = self
+            .throttled_until
+            .get(key)
+            .copied()
+            .filter(|&t| ctx.now < t);
+        let throttled = throttle_end.is_some();
+        if let Some(t) = throttle_end {
+            // The cluster's workqueue keeps only the earliest pending reconcile of a key, so an
+            // event-driven sync before `t` consumes the capped requeue: ask for it again.
+            ctx.requeue_after(key.clone(), t.since(ctx.now));
+        }
+        let budget = if throttled {
+            0
+        } else {
+            control::PARALLEL_CREATES_PER_SYNC
+        };
+        let (status, round) = control::update_stateful_set(
+            ctx,
+            &set,
+            &current,
+            &update,
+            collision_count,
+            &pods,
+            budget,
+        );
         let status_result = update_status(ctx, &set, status);
         truncate_history(ctx, &set, &pods, &revisions, Some(&current), Some(&update));
         let outcome = round?;
         let status = status_result?;
-        if outcome.capped {
-            ctx.requeue_after(key.clone(), 1);
+        if outcome.capped && !throttled {
+            // One capped batch per virtual second: `replicas: 2147483647` grows the set at a
+            // bounded rate instead of flooding a single instant.
+            self.throttled_until
+                .insert(key.clone(), ctx.now.plus_ms(CAPPED_REQUEUE_MS));
+            ctx.requeue_after(key.clone(), CAPPED_REQUEUE_MS);
+        } else if !outcome.capped {
+            self.throttled_until.remove(key);
         }
         // syncStatefulSet: one more sync after minReadySeconds while not all are available.
         if set.min_ready_seconds() > 0 && status.available_replicas != set.replicas() {
@@ -335,6 +368,9 @@ fn list_revisions(api: &ApiServer, set: &StatefulSet) -> Vec<ControllerRevision>
         .cloned()
         .collect()
 }
+
+/// Delay before the next sync after Parallel creation hit its per-sync cap.
+pub const CAPPED_REQUEUE_MS: u64 = 1_000;
 
 /// How many names `CreateControllerRevision` tries before giving up on a round (upstream loops
 /// until it finds a free name; each collision needs a different revision under that name).
