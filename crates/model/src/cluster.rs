@@ -57,6 +57,10 @@ pub struct Cluster {
     reasons: ReasonLog,
     events: EventRecorder,
     inputs: Vec<TimedInput>,
+    /// When false, only the control-plane controllers that own StatefulSets (the StatefulSet
+    /// controller and the garbage collector) run: unit tests of those controllers stand in for
+    /// the scheduler and kubelets themselves, as upstream's tests use a fake pod control.
+    node_agents: bool,
     /// Set when the same-instant budget ran out (a controller bug); kept for tests and `sim`.
     pub spin_detected: bool,
     pub statefulset: StatefulSetController,
@@ -83,6 +87,7 @@ impl Cluster {
             reasons: ReasonLog::default(),
             events: EventRecorder::default(),
             inputs: Vec::new(),
+            node_agents: true,
             spin_detected: false,
             statefulset: Default::default(),
             gc: Default::default(),
@@ -94,6 +99,12 @@ impl Cluster {
         };
         c.run_until(EPOCH);
         c
+    }
+
+    /// Turns the node-side agents (scheduler, volume controllers, kubelets, endpoints, node
+    /// lifecycle) off or on. Test support only: a real cluster always has them.
+    pub fn set_node_agents(&mut self, enabled: bool) {
+        self.node_agents = enabled;
     }
 
     /// A fresh cluster with the default profile and seed 0.
@@ -203,11 +214,13 @@ impl Cluster {
             }
             feed!(statefulset);
             feed!(gc);
-            feed!(scheduler);
-            feed!(volume);
-            feed!(kubelet);
-            feed!(endpoints);
-            feed!(nodelifecycle);
+            if self.node_agents {
+                feed!(scheduler);
+                feed!(volume);
+                feed!(kubelet);
+                feed!(endpoints);
+                feed!(nodelifecycle);
+            }
         }
     }
 

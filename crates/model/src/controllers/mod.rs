@@ -71,23 +71,51 @@ pub const TIMER_CAPACITY: usize = 1_000_000;
 pub struct Timers {
     heap: BinaryHeap<Reverse<Wake>>,
     next_seq: u64,
-    /// Reconciles already queued (workqueue dedupe): (controller, key) → earliest time.
-    queued: HashMap<(ControllerId, ObjectRef), Time>,
+    /// Pending reconciles per (controller, key), by due time. Like client-go's workqueue, an
+    /// event-driven enqueue coalesces into a reconcile already pending at or before its time
+    /// (that run will see the new state), while a delayed requeue (`AddAfter`) survives an
+    /// earlier run: it exists because time itself must pass (minReadySeconds, back-off).
+    queued: HashMap<(ControllerId, ObjectRef), BTreeSet<Time>>,
 }
 
 impl Timers {
-    pub fn schedule(&mut self, at: Time, controller: ControllerId, key: ObjectRef, tag: u32) {
-        if tag == TAG_RECONCILE {
-            let slot = (controller, key.clone());
-            if let Some(&queued_at) = self.queued.get(&slot) {
-                if queued_at <= at {
-                    return;
-                }
-            }
-            self.queued.insert(slot, at);
+    /// An event-driven reconcile (the informer saw a change): skipped if one is already
+    /// pending no later than `at`.
+    pub fn enqueue(&mut self, at: Time, controller: ControllerId, key: ObjectRef) {
+        let slot = (controller, key);
+        if self
+            .queued
+            .get(&slot)
+            .is_some_and(|times| times.range(..=at).next().is_some())
+        {
+            return;
         }
+        self.push(at, slot.0, slot.1, TAG_RECONCILE);
+    }
+
+    /// A timer at exactly `at` (a delayed requeue or a controller's own tag); only an identical
+    /// pending timer makes it redundant.
+    pub fn schedule(&mut self, at: Time, controller: ControllerId, key: ObjectRef, tag: u32) {
+        if tag == TAG_RECONCILE
+            && self
+                .queued
+                .get(&(controller, key.clone()))
+                .is_some_and(|times| times.contains(&at))
+        {
+            return;
+        }
+        self.push(at, controller, key, tag);
+    }
+
+    fn push(&mut self, at: Time, controller: ControllerId, key: ObjectRef, tag: u32) {
         if self.heap.len() >= TIMER_CAPACITY {
             return;
+        }
+        if tag == TAG_RECONCILE {
+            self.queued
+                .entry((controller, key.clone()))
+                .or_default()
+                .insert(at);
         }
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -112,12 +140,11 @@ impl Timers {
         let Reverse(w) = self.heap.pop()?;
         if w.tag == TAG_RECONCILE {
             let slot = (w.controller, w.key.clone());
-            match self.queued.get(&slot) {
-                // A reconcile superseded by an earlier one that already ran: skip it.
-                Some(&t) if t == w.at => {
+            if let Some(times) = self.queued.get_mut(&slot) {
+                times.remove(&w.at);
+                if times.is_empty() {
                     self.queued.remove(&slot);
                 }
-                _ => return self.pop_due(limit),
             }
         }
         Some(w)

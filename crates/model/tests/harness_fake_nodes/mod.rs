@@ -179,7 +179,9 @@ pub fn merge(target: &mut Value, patch: &Value) {
 }
 
 pub fn cluster() -> (Cluster, FakeNodes) {
-    let c = Cluster::new(Profile::default(), 1);
+    let mut c = Cluster::new(Profile::default(), 1);
+    // This layer is the kubelet and scheduler in these tests (like upstream's fake pod control).
+    c.set_node_agents(false);
     let f = FakeNodes::new(&c);
     (c, f)
 }
