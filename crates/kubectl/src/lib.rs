@@ -1,1 +1,4 @@
 //! `ordinal-kubectl`: command lines in, API calls on the model and kubectl-exact text out.
+
+pub mod flags;
+pub mod shell;
