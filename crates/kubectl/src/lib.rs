@@ -4,3 +4,4 @@ pub mod flags;
 pub mod printers;
 pub mod shell;
 pub mod yaml;
+pub mod yaml_out;

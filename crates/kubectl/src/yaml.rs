@@ -761,6 +761,103 @@ fn go_parse_float(s: &str) -> Option<f64> {
     Some(f)
 }
 
+/// Whether go-yaml v2 `resolve("", s)` reads `s` back as a string (used by the YAML printer).
+pub(crate) fn resolves_to_plain_string(s: &str) -> bool {
+    matches!(resolve_plain(s), Scalar::Str(_)) && !is_timestamp(s)
+}
+
+/// go-yaml v2 `parseTimestamp`: the formats `2006-1-2T15:4:5.999999999Z07:00` (also with a
+/// lower-case `t`), `2006-1-2 15:4:5.999999999` and `2006-1-2`, with Go `time.Parse` rules
+/// (1-2 digit fields, range checks). Intake keeps such values as strings (go-yaml does so for
+/// `interface{}`), but the printer must quote them.
+pub(crate) fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return false;
+    }
+    let mut i = 5;
+    // 1-2 digit number in [lo, hi]
+    let num = |i: &mut usize, lo: u32, hi: u32| -> bool {
+        let st = *i;
+        while *i < b.len() && *i - st < 2 && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        if *i == st {
+            return false;
+        }
+        let v: u32 = s[st..*i].parse().unwrap_or(99);
+        (lo..=hi).contains(&v)
+    };
+    let year: u32 = s[..4].parse().unwrap_or(0);
+    let mst = i;
+    if !num(&mut i, 1, 12) {
+        return false;
+    }
+    let month: u32 = s[mst..i].parse().unwrap_or(0);
+    if i >= b.len() || b[i] != b'-' {
+        return false;
+    }
+    i += 1;
+    let dst = i;
+    if !num(&mut i, 1, 31) {
+        return false;
+    }
+    let day: u32 = s[dst..i].parse().unwrap_or(0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let dim = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day > dim {
+        return false;
+    }
+    if i == b.len() {
+        return true;
+    }
+    let zoned = match b[i] {
+        b'T' | b't' => true,
+        b' ' => false,
+        _ => return false,
+    };
+    i += 1;
+    if !num(&mut i, 0, 23) || i >= b.len() || b[i] != b':' {
+        return false;
+    }
+    i += 1;
+    if !num(&mut i, 0, 59) || i >= b.len() || b[i] != b':' {
+        return false;
+    }
+    i += 1;
+    if !num(&mut i, 0, 59) {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'.' || b[i] == b',') {
+        let st = i + 1;
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == st {
+            return false;
+        }
+    }
+    if !zoned {
+        return i == b.len();
+    }
+    if i < b.len() && b[i] == b'Z' {
+        return i + 1 == b.len();
+    }
+    // ±hh:mm
+    let rest = &b[i..];
+    rest.len() == 6
+        && (rest[0] == b'+' || rest[0] == b'-')
+        && rest[1..3].iter().all(u8::is_ascii_digit)
+        && rest[3] == b':'
+        && rest[4..6].iter().all(u8::is_ascii_digit)
+}
+
 fn resolve_plain(input: &str) -> Scalar {
     let hint = input.as_bytes().first().copied();
     let resolvable = match hint {
