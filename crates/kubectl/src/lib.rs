@@ -1,6 +1,5 @@
 //! `ordinal-kubectl`: command lines in, API calls on the model and kubectl-exact text out.
 
-pub mod flags;
 pub mod printers;
 pub mod shell;
 pub mod yaml;
