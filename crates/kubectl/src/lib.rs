@@ -6,6 +6,7 @@ pub mod printers;
 pub mod session;
 pub mod shell;
 pub mod sim;
+pub mod template;
 pub mod yaml;
 pub mod yaml_out;
 

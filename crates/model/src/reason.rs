@@ -43,6 +43,7 @@ impl Reason {
     pub fn is_wait(&self) -> bool {
         match self {
             Reason::StatefulSet(r) => r.is_wait(),
+            Reason::GarbageCollector(r) => r.is_wait(),
             _ => false,
         }
     }

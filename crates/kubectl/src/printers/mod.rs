@@ -1,6 +1,10 @@
-//! Printers: kubectl's table writer and the duration formatting used in AGE columns.
+//! Printers: kubectl's table writer, the duration formatting used in AGE columns, the server-side
+//! tables of `kubectl get`, `kubectl describe` and `kubectl rollout history`.
 
+pub mod describe;
 pub mod duration;
+pub mod history;
+pub mod table;
 pub mod tabwriter;
 
 pub use duration::{human_duration, short_human_duration};

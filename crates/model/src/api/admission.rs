@@ -61,7 +61,11 @@ pub fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), ApiErro
         reset_status(obj);
     }
     defaults::apply(obj, &api.gates);
+    drop_disabled_fields(obj, None, &api.gates);
     match obj {
+        Object::Namespace(ns) => {
+            ns.status = Some(serde_json::json!({"phase": "Active"}));
+        }
         Object::Pod(pod) => {
             pod.status.phase = Some("Pending".into());
             pod.status.qos_class = Some(defaults::qos_class(&pod.spec).into());
@@ -83,9 +87,178 @@ pub fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), ApiErro
 }
 
 pub fn admit_update(api: &mut ApiServer, old: &Object, obj: &mut Object) -> Result<(), ApiError> {
-    let _ = old;
     defaults::apply(obj, &api.gates);
+    drop_disabled_fields(obj, Some(old), &api.gates);
+    if let (Object::Service(new), Object::Service(old)) = (&mut *obj, old) {
+        // The service REST update keeps allocated values a PUT leaves out (`patchAllocatedValues`).
+        if new.spec.cluster_ip.as_deref().unwrap_or("").is_empty() {
+            new.spec.cluster_ip = old.spec.cluster_ip.clone();
+            if new.spec.cluster_ips.is_empty() {
+                new.spec.cluster_ips = old.spec.cluster_ips.clone();
+            }
+        }
+        if new.spec.cluster_ips.is_empty() {
+            new.spec.cluster_ips = old.spec.cluster_ips.clone();
+        }
+        for key in ["ipFamilies", "ipFamilyPolicy"] {
+            if !new.spec.extra.contains_key(key) {
+                if let Some(v) = old.spec.extra.get(key) {
+                    new.spec.extra.insert(key.into(), v.clone());
+                }
+            }
+        }
+    }
     Ok(())
+}
+
+/// `dropStatefulSetDisabledFields` (`pkg/registry/apps/statefulset/strategy.go`): with the
+/// `MaxUnavailableStatefulSet` gate off (v1.34 default) a user-supplied `maxUnavailable` is
+/// dropped unless the stored object already uses it (`maxUnavailableInUse`).
+fn drop_disabled_fields(obj: &mut Object, old: Option<&Object>, gates: &super::FeatureGates) {
+    let Object::StatefulSet(sts) = obj else {
+        return;
+    };
+    if gates.max_unavailable_stateful_set {
+        return;
+    }
+    let in_use = |o: &Object| match o {
+        Object::StatefulSet(s) => s
+            .spec
+            .update_strategy
+            .as_ref()
+            .and_then(|u| u.rolling_update.as_ref())
+            .is_some_and(|r| r.max_unavailable.is_some()),
+        _ => false,
+    };
+    if old.is_some_and(in_use) {
+        return;
+    }
+    if let Some(ru) = sts
+        .spec
+        .update_strategy
+        .as_mut()
+        .and_then(|u| u.rolling_update.as_mut())
+    {
+        ru.max_unavailable = None;
+    }
+}
+
+/// Validating admission and allocation that run after validation succeeded and before the
+/// object is stored: ResourceQuota (403 `exceeded quota`), then Service cluster IP allocation
+/// (422 from the service REST storage when a requested IP is taken or out of range).
+pub fn finish_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), ApiError> {
+    super::quota::admit_create(api, obj)?;
+    if let Object::Service(svc) = obj {
+        allocate_cluster_ip(api, svc)?;
+    }
+    Ok(())
+}
+
+/// Service CIDR 10.96.0.0/12 (cluster-profile.md).
+const SERVICE_CIDR_BASE: u32 = 10 << 24 | 96 << 16;
+const SERVICE_CIDR_SIZE: u32 = 1 << 20;
+/// The allocator hands out dynamic IPs from above the static band (KEP-3070: the first
+/// min(max(16, size/16), 256) addresses are kept for static assignment).
+const STATIC_BAND: u32 = 256;
+
+fn ip_string(v: u32) -> String {
+    format!(
+        "{}.{}.{}.{}",
+        v >> 24,
+        (v >> 16) & 255,
+        (v >> 8) & 255,
+        v & 255
+    )
+}
+
+fn allocate_cluster_ip(
+    api: &mut ApiServer,
+    svc: &mut crate::objects::Service,
+) -> Result<(), ApiError> {
+    let s = &mut svc.spec;
+    if s.type_.as_deref() == Some("ExternalName") {
+        return Ok(());
+    }
+    let headless = s.cluster_ip.as_deref() == Some("None")
+        || s.cluster_ips.first().map(String::as_str) == Some("None");
+    s.extra
+        .entry("ipFamilies")
+        .or_insert_with(|| serde_json::json!(["IPv4"]));
+    if headless {
+        s.cluster_ip = Some("None".into());
+        s.cluster_ips = vec!["None".into()];
+        // Headless services without a selector may carry both families.
+        let policy = if s.selector.is_empty() {
+            "RequireDualStack"
+        } else {
+            "SingleStack"
+        };
+        s.extra
+            .entry("ipFamilyPolicy")
+            .or_insert_with(|| serde_json::json!(policy));
+        return Ok(());
+    }
+    s.extra
+        .entry("ipFamilyPolicy")
+        .or_insert_with(|| serde_json::json!("SingleStack"));
+    let in_use: std::collections::BTreeSet<String> = api
+        .list::<crate::objects::Service>(None)
+        .filter_map(|o| o.spec.cluster_ip.clone())
+        .collect();
+    let requested = s
+        .cluster_ip
+        .clone()
+        .filter(|ip| !ip.is_empty())
+        .or_else(|| s.cluster_ips.first().cloned());
+    let name = svc.metadata.name.clone();
+    let s = &mut svc.spec;
+    if let Some(ip) = requested {
+        let Some(v) = super::validation::parse_ipv4(&ip) else {
+            return Ok(()); // validation reported it
+        };
+        let fail = |msg: String| {
+            ApiError::invalid(
+                Kind::Service,
+                &name,
+                vec![super::error::FieldError::invalid(
+                    "spec.clusterIPs",
+                    &serde_json::json!([ip]),
+                    &msg,
+                )],
+            )
+        };
+        if !(SERVICE_CIDR_BASE..SERVICE_CIDR_BASE + SERVICE_CIDR_SIZE).contains(&v) {
+            return Err(fail(format!(
+                "failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12"
+            )));
+        }
+        if in_use.contains(&ip) {
+            return Err(fail(format!(
+                "failed to allocate IP {ip}: provided IP is already allocated"
+            )));
+        }
+        s.cluster_ip = Some(ip.clone());
+        s.cluster_ips = vec![ip];
+        return Ok(());
+    }
+    // Random offset in the dynamic band; probe linearly from it (bounded by the range size).
+    let span = SERVICE_CIDR_SIZE - STATIC_BAND - 1;
+    let start = api.rng().below(u64::from(span)) as u32;
+    for i in 0..span {
+        let ip = ip_string(SERVICE_CIDR_BASE + STATIC_BAND + (start + i) % span);
+        if !in_use.contains(&ip) {
+            s.cluster_ip = Some(ip.clone());
+            s.cluster_ips = vec![ip];
+            return Ok(());
+        }
+    }
+    Err(ApiError {
+        reason: StatusReason::InternalError,
+        message: "Internal error occurred: failed to allocate a serviceIP: range is full".into(),
+        kind: Some(Kind::Service),
+        name,
+        causes: vec![],
+    })
 }
 
 fn default_storage_class(api: &ApiServer) -> Option<String> {

@@ -12,17 +12,23 @@ pub fn apply(obj: &mut Object, gates: &FeatureGates) {
             if s.pod_management_policy.is_none() {
                 s.pod_management_policy = Some("OrderedReady".into());
             }
+            // `SetDefaults_StatefulSet` (apps/v1): `rollingUpdate: {}` only when the type itself
+            // was defaulted; an explicit `type: RollingUpdate` without it stays without it.
             let us = s.update_strategy.get_or_insert_with(Default::default);
-            if us.type_.is_none() {
+            if us.type_.as_deref().unwrap_or("").is_empty() {
                 us.type_ = Some("RollingUpdate".into());
+                if us.rolling_update.is_none() {
+                    us.rolling_update = Some(Default::default());
+                }
             }
             if us.type_.as_deref() == Some("RollingUpdate") {
-                let ru = us.rolling_update.get_or_insert_with(Default::default);
-                if ru.partition.is_none() {
-                    ru.partition = Some(0);
-                }
-                if gates.max_unavailable_stateful_set && ru.max_unavailable.is_none() {
-                    ru.max_unavailable = Some(crate::objects::IntOrString::Int(1));
+                if let Some(ru) = us.rolling_update.as_mut() {
+                    if ru.partition.is_none() {
+                        ru.partition = Some(0);
+                    }
+                    if gates.max_unavailable_stateful_set && ru.max_unavailable.is_none() {
+                        ru.max_unavailable = Some(crate::objects::IntOrString::Int(1));
+                    }
                 }
             }
             let rp = s
@@ -42,13 +48,16 @@ pub fn apply(obj: &mut Object, gates: &FeatureGates) {
             }
             pod_spec(&mut s.template.spec);
             for pvc in &mut s.volume_claim_templates {
-                if pvc.spec.volume_mode.is_none() {
-                    pvc.spec.volume_mode = Some("Filesystem".into());
-                }
+                // Defaulting recurses into the embedded claims (`SetDefaults_PersistentVolumeClaim`).
+                pvc.spec
+                    .volume_mode
+                    .get_or_insert_with(|| "Filesystem".into());
+                pvc.status.phase.get_or_insert_with(|| "Pending".into());
             }
         }
         Object::Pod(pod) => pod_spec(&mut pod.spec),
         Object::Service(svc) => {
+            // `SetDefaults_Service`
             let s = &mut svc.spec;
             if s.type_.is_none() {
                 s.type_ = Some("ClusterIP".into());
@@ -60,15 +69,67 @@ pub fn apply(obj: &mut Object, gates: &FeatureGates) {
                 if p.protocol.is_none() {
                     p.protocol = Some("TCP".into());
                 }
-                if p.target_port.is_none() {
+                let unset = match &p.target_port {
+                    None => true,
+                    Some(crate::objects::IntOrString::Int(0)) => true,
+                    Some(crate::objects::IntOrString::Str(t)) => t.is_empty(),
+                    _ => false,
+                };
+                if unset {
                     p.target_port = Some(crate::objects::IntOrString::Int(i64::from(p.port)));
                 }
+            }
+            let type_ = s.type_.clone().unwrap_or_default();
+            if type_ != "ExternalName" {
+                s.extra
+                    .entry("internalTrafficPolicy")
+                    .or_insert_with(|| json!("Cluster"));
+            }
+            if type_ == "NodePort" || type_ == "LoadBalancer" {
+                s.extra
+                    .entry("externalTrafficPolicy")
+                    .or_insert_with(|| json!("Cluster"));
+            }
+            if type_ == "LoadBalancer" {
+                s.extra
+                    .entry("allocateLoadBalancerNodePorts")
+                    .or_insert_with(|| json!(true));
             }
         }
         Object::PersistentVolumeClaim(pvc) => {
             pvc.spec
                 .volume_mode
                 .get_or_insert_with(|| "Filesystem".into());
+        }
+        Object::PersistentVolume(pv) => {
+            // `SetDefaults_PersistentVolume`
+            pv.spec
+                .persistent_volume_reclaim_policy
+                .get_or_insert_with(|| "Retain".into());
+            pv.spec
+                .volume_mode
+                .get_or_insert_with(|| "Filesystem".into());
+        }
+        Object::StorageClass(sc) => {
+            // `SetDefaults_StorageClass`
+            sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
+            sc.volume_binding_mode
+                .get_or_insert_with(|| "Immediate".into());
+        }
+        Object::Namespace(ns) => {
+            // `SetDefaults_Namespace` (the immutable name label, GA since v1.22) and
+            // `SetDefaults_NamespaceSpec`.
+            let name = ns.metadata.name.clone();
+            if !name.is_empty() {
+                ns.metadata
+                    .labels
+                    .insert("kubernetes.io/metadata.name".into(), name);
+            }
+            let spec = ns.spec.get_or_insert_with(|| json!({}));
+            if let Some(m) = spec.as_object_mut() {
+                m.entry("finalizers")
+                    .or_insert_with(|| json!(["kubernetes"]));
+            }
         }
         _ => {}
     }

@@ -3,8 +3,13 @@
 pub mod admission;
 pub mod decode;
 pub mod defaults;
+pub mod discovery;
 pub mod error;
+pub mod fields;
+pub mod names;
 mod patch_request;
+pub mod quantity;
+pub mod quota;
 pub mod selector;
 pub mod server;
 pub mod validation;

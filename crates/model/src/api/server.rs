@@ -77,6 +77,10 @@ pub struct ApiServer {
     rng: Rng,
     /// Feature gates that change apiserver behaviour (`MaxUnavailableStatefulSet`).
     pub gates: super::FeatureGates,
+    /// Warnings of the last create/update (`Warning:` response headers; see [`Self::warnings`]).
+    warnings: Vec<String>,
+    /// Set while quota usage is being written, so that write does not trigger another refresh.
+    refreshing_quota: bool,
 }
 
 fn key(kind: Kind, ns: &str, name: &str) -> StoreKey {
@@ -93,6 +97,8 @@ impl ApiServer {
             now,
             rng: Rng::new(seed ^ 0xA91_5E7E7),
             gates: super::FeatureGates::default(),
+            warnings: Vec::new(),
+            refreshing_quota: false,
         }
     }
 
@@ -108,6 +114,30 @@ impl ApiServer {
 
     pub fn resource_version(&self) -> u64 {
         self.rv
+    }
+
+    /// The warnings the last successful `create`/`update` returned, as the apiserver sends them
+    /// in `Warning` headers; kubectl prints each on stderr as `Warning: <text>`. Cleared at
+    /// the start of every create/update.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The ResourceQuota controller's reaction to a write: usage of quotas in that namespace.
+    fn after_write(&mut self, kind: Kind, ns: &str) {
+        if self.refreshing_quota || !super::quota::affects_usage(kind) || ns.is_empty() {
+            return;
+        }
+        if self
+            .list_objects(Kind::ResourceQuota, Some(ns))
+            .next()
+            .is_none()
+        {
+            return;
+        }
+        self.refreshing_quota = true;
+        super::quota::refresh(self, ns);
+        self.refreshing_quota = false;
     }
 
     pub fn rng(&mut self) -> &mut Rng {
@@ -202,8 +232,9 @@ impl ApiServer {
         let m = obj.meta();
         let k = key(obj.kind(), m.ns(), &m.name);
         let arc = Arc::new(obj);
-        self.store.insert(k, arc.clone());
+        self.store.insert(k.clone(), arc.clone());
         self.emit(type_, arc.clone());
+        self.after_write(k.0, &k.1);
         arc
     }
 
@@ -214,12 +245,14 @@ impl ApiServer {
         last.meta_mut().resource_version = rv.to_string();
         let arc = Arc::new(last);
         self.emit(WatchEventType::Deleted, arc.clone());
+        self.after_write(kind, ns);
         Some(arc)
     }
 
     /// POST. Runs admission (defaulting, generated names, namespace checks) and validation.
     pub fn create(&mut self, obj: Object, actor: Actor) -> Result<Arc<Object>, ApiError> {
         let _ = actor;
+        self.warnings.clear();
         let kind = obj.kind();
         let mut obj = obj;
         {
@@ -242,10 +275,12 @@ impl ApiServer {
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind, &obj.meta().name, errs));
         }
+        admission::finish_create(self, &mut obj)?;
         let (ns, name) = (obj.meta().ns().to_string(), obj.meta().name.clone());
         if self.store.contains_key(&key(kind, &ns, &name)) {
             return Err(ApiError::already_exists(kind, &name));
         }
+        self.warnings = validation::warnings(&obj);
         let uid = self.rng.uuid();
         let now = self.now.truncated();
         let m = obj.meta_mut();
@@ -265,6 +300,7 @@ impl ApiServer {
     /// kinds with a status subresource. `resourceVersion`, if set, must match (optimistic lock).
     pub fn update(&mut self, obj: Object, actor: Actor) -> Result<Arc<Object>, ApiError> {
         let _ = actor;
+        self.warnings.clear();
         let kind = obj.kind();
         let (ns, name) = (obj.meta().ns().to_string(), obj.meta().name.clone());
         let Some(old) = self.store.get(&key(kind, &ns, &name)).cloned() else {
@@ -281,6 +317,7 @@ impl ApiServer {
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind, &name, errs));
         }
+        self.warnings = validation::warnings(&obj);
         if admission::spec_changed(&old, &obj) && admission::has_generation(kind) {
             obj.meta_mut().generation = old.meta().generation + 1;
         }
@@ -395,6 +432,64 @@ impl ApiServer {
             return Ok(old);
         }
         Ok(self.store_and_emit(obj, WatchEventType::Modified))
+    }
+}
+
+impl ApiServer {
+    /// POST `pods/<name>/binding` (`BindingREST.assignPod`): sets `spec.nodeName` and the
+    /// `PodScheduled: True` condition in one write, as the real binding subresource does.
+    pub fn bind_pod(
+        &mut self,
+        ns: &str,
+        name: &str,
+        node: &str,
+        actor: Actor,
+    ) -> Result<Arc<Object>, ApiError> {
+        let _ = actor;
+        let Some(old) = self.store.get(&key(Kind::Pod, ns, name)).cloned() else {
+            return Err(ApiError::not_found(Kind::Pod, name));
+        };
+        let Object::Pod(pod) = &*old else {
+            return Err(ApiError::not_found(Kind::Pod, name));
+        };
+        let conflict = |message: String| ApiError {
+            reason: super::error::StatusReason::Conflict,
+            message,
+            kind: Some(Kind::Pod),
+            name: name.into(),
+            causes: vec![],
+        };
+        if pod.metadata.deletion_timestamp.is_some() {
+            return Err(conflict(format!(
+                "Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is being deleted, cannot be assigned to a host"
+            )));
+        }
+        if let Some(current) = pod.spec.node_name.as_deref().filter(|n| !n.is_empty()) {
+            return Err(conflict(format!(
+                "Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is already assigned to node \"{current}\""
+            )));
+        }
+        let mut pod = pod.clone();
+        pod.spec.node_name = Some(node.to_string());
+        let now = self.now.truncated();
+        let cond = crate::objects::PodCondition {
+            type_: "PodScheduled".into(),
+            status: "True".into(),
+            last_probe_time: None,
+            last_transition_time: Some(now),
+            reason: None,
+            message: None,
+        };
+        match pod
+            .status
+            .conditions
+            .iter_mut()
+            .find(|c| c.type_ == "PodScheduled")
+        {
+            Some(c) => *c = cond,
+            None => pod.status.conditions.push(cond),
+        }
+        Ok(self.store_and_emit(Object::Pod(pod), WatchEventType::Modified))
     }
 }
 

@@ -46,9 +46,11 @@ pub struct NodeSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Taint {
+    #[serde(default)]
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    #[serde(default)]
     pub effect: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_added: Option<Time>,
@@ -96,8 +98,9 @@ pub struct NodeStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeCondition {
-    #[serde(rename = "type")]
+    #[serde(default, rename = "type")]
     pub type_: String,
+    #[serde(default)]
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_heartbeat_time: Option<Time>,
@@ -111,8 +114,9 @@ pub struct NodeCondition {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NodeAddress {
-    #[serde(rename = "type")]
+    #[serde(default, rename = "type")]
     pub type_: String,
+    #[serde(default)]
     pub address: String,
 }
 
@@ -171,6 +175,7 @@ pub struct ServicePort {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+    #[serde(default)]
     pub port: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_port: Option<super::pod::IntOrString>,
@@ -209,6 +214,7 @@ pub struct EndpointSubset {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointAddress {
+    #[serde(default)]
     pub ip: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,

@@ -110,7 +110,9 @@ pub struct ClaimRef {
     pub api_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub namespace: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub uid: String,

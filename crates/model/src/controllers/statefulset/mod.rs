@@ -1,39 +1,564 @@
-//! The StatefulSet controller, ported round for round from upstream stateful_set_control.go.
+//! The StatefulSet controller, ported round for round from upstream
+//! `pkg/controller/statefulset` (`stateful_set.go` sync + claiming, `stateful_set_control.go`
+//! the control loop, `stateful_pod_control.go` pod/claim writes, `stateful_set_utils.go`).
+//!
+//! Differences from upstream, chosen on purpose (each also noted where it lives):
+//! - no 30 s informer resync: a sync runs on set/pod events, on its own requeues (errors with
+//!   exponential backoff 5 ms … 1000 s as the workqueue's rate limiter, `minReadySeconds`) only;
+//! - Parallel creation is capped at [`control::PARALLEL_CREATES_PER_SYNC`] pods per sync;
+//! - pod names with a zero-padded ordinal (`web-01`) get no ordinal (see `utils`).
 
-use super::{Controller, ControllerId, Ctx};
-use crate::api::{ApiServer, WatchEvent};
-use crate::objects::ObjectRef;
-use serde::{Deserialize, Serialize};
-use std::fmt;
+pub mod control;
+pub mod pod_control;
+pub mod reason;
+pub mod revisions;
+pub mod utils;
 
-/// Why the StatefulSet controller acted or waited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StsReason {
-    /// Placeholder until this controller lands; never constructed.
-    #[doc(hidden)]
-    NotYetImplemented,
+pub use reason::{PodState, StsReason};
+
+use super::{Controller, ControllerId, Ctx, TAG_RECONCILE};
+use crate::api::{ApiServer, StatusReason, WatchEvent, WatchEventType};
+use crate::objects::{ControllerRevision, Kind, Object, ObjectRef, Pod, StatefulSet, Typed};
+use pod_control::{why, ACTOR};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Where the index files a pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Filed {
+    /// controllerRef → StatefulSet of this name.
+    Owned(String),
+    /// No controllerRef; its name says `<parent>-<n>`.
+    Orphan(String),
+    /// Controlled by another kind, or an orphan no set can claim by name.
+    Elsewhere,
 }
 
-impl fmt::Display for StsReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StsReason::NotYetImplemented => f.write_str("not yet implemented"),
+type NsName = (String, String);
+
+/// The informer-side index: which pods each set may claim, without scanning the namespace.
+#[derive(Debug, Clone, Default)]
+pub struct StatefulSetController {
+    /// (ns, set name from the controllerRef) → {(ordinal, pod)}.
+    owned: HashMap<NsName, BTreeSet<(i64, String)>>,
+    /// (ns, parent name from the pod's own name) → {(ordinal, pod)} of orphan pods.
+    orphans: HashMap<NsName, BTreeSet<(i64, String)>>,
+    /// (ns, pod) → where it is filed.
+    filed: HashMap<NsName, Filed>,
+    /// Consecutive failed syncs per set (the workqueue rate limiter).
+    failures: HashMap<ObjectRef, u32>,
+}
+
+fn filing(pod: &Pod) -> Filed {
+    match pod.metadata.controller_ref() {
+        Some(r) if r.kind == "StatefulSet" && r.api_version.starts_with("apps/") => {
+            Filed::Owned(r.name.clone())
+        }
+        Some(_) => Filed::Elsewhere,
+        None => {
+            let (parent, _) = utils::parent_and_ordinal(&pod.metadata.name);
+            if parent.is_empty() {
+                Filed::Elsewhere
+            } else {
+                Filed::Orphan(parent.to_string())
+            }
         }
     }
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct StatefulSetController {}
+impl StatefulSetController {
+    fn unfile(&mut self, ns: &str, pod: &str) -> Option<Filed> {
+        let key = (ns.to_string(), pod.to_string());
+        let old = self.filed.remove(&key)?;
+        let entry = (utils::ordinal_of(pod), pod.to_string());
+        let bucket = match &old {
+            Filed::Owned(set) => self.owned.get_mut(&(ns.to_string(), set.clone())),
+            Filed::Orphan(parent) => self.orphans.get_mut(&(ns.to_string(), parent.clone())),
+            Filed::Elsewhere => None,
+        };
+        if let Some(b) = bucket {
+            b.remove(&entry);
+        }
+        Some(old)
+    }
+
+    fn file(&mut self, ns: &str, pod: &str, f: Filed) {
+        let entry = (utils::ordinal_of(pod), pod.to_string());
+        match &f {
+            Filed::Owned(set) => {
+                self.owned
+                    .entry((ns.to_string(), set.clone()))
+                    .or_default()
+                    .insert(entry);
+            }
+            Filed::Orphan(parent) => {
+                self.orphans
+                    .entry((ns.to_string(), parent.clone()))
+                    .or_default()
+                    .insert(entry);
+            }
+            Filed::Elsewhere => {}
+        }
+        self.filed.insert((ns.to_string(), pod.to_string()), f);
+    }
+
+    /// Pods set `name` in `ns` may claim: those it controls and orphans named `<name>-<n>`.
+    fn candidates(&self, ns: &str, name: &str) -> Vec<String> {
+        let key = (ns.to_string(), name.to_string());
+        let mut out: Vec<&(i64, String)> = Vec::new();
+        if let Some(s) = self.owned.get(&key) {
+            out.extend(s.iter());
+        }
+        if let Some(s) = self.orphans.get(&key) {
+            out.extend(s.iter());
+        }
+        out.sort();
+        out.into_iter().map(|(_, n)| n.clone()).collect()
+    }
+}
 
 impl Controller for StatefulSetController {
     const ID: ControllerId = ControllerId::StatefulSet;
-    fn watch(&mut self, _ev: &WatchEvent, _api: &ApiServer, _enqueue: &mut dyn FnMut(ObjectRef)) {}
-    fn handle(&mut self, _key: &ObjectRef, _tag: u32, _ctx: &mut Ctx<'_>) {}
+
+    fn watch(&mut self, ev: &WatchEvent, api: &ApiServer, enqueue: &mut dyn FnMut(ObjectRef)) {
+        match &*ev.object {
+            Object::StatefulSet(s) => enqueue(ObjectRef::new(
+                Kind::StatefulSet,
+                s.metadata.ns(),
+                &s.metadata.name,
+            )),
+            Object::Pod(pod) => {
+                let ns = pod.metadata.ns();
+                let old = self.unfile(ns, &pod.metadata.name);
+                if let Some(Filed::Owned(set)) = &old {
+                    enqueue(ObjectRef::new(Kind::StatefulSet, ns, set));
+                }
+                if ev.type_ == WatchEventType::Deleted {
+                    return;
+                }
+                let f = filing(pod);
+                match &f {
+                    Filed::Owned(set) => {
+                        if old.as_ref() != Some(&f) {
+                            enqueue(ObjectRef::new(Kind::StatefulSet, ns, set));
+                        }
+                    }
+                    // `getPodStatefulSets`: every set in the namespace whose selector matches.
+                    Filed::Orphan(_) => {
+                        for s in api.list::<StatefulSet>(Some(ns)) {
+                            if s.spec.selector.as_ref().is_some_and(|sel| {
+                                !sel.is_empty() && sel.matches(&pod.metadata.labels)
+                            }) {
+                                enqueue(ObjectRef::new(Kind::StatefulSet, ns, &s.metadata.name));
+                            }
+                        }
+                    }
+                    Filed::Elsewhere => {}
+                }
+                self.file(ns, &pod.metadata.name, f);
+            }
+            _ => {}
+        }
+    }
+
+    fn handle(&mut self, key: &ObjectRef, tag: u32, ctx: &mut Ctx<'_>) {
+        if tag != TAG_RECONCILE || key.kind != Kind::StatefulSet {
+            return;
+        }
+        match self.sync(key, ctx) {
+            Ok(()) => {
+                self.failures.remove(key);
+            }
+            Err(_) => {
+                // The workqueue's default rate limiter: 5 ms · 2^failures, at most 1000 s.
+                let n = self.failures.entry(key.clone()).or_insert(0);
+                let delay = 5u64.saturating_mul(1u64 << (*n).min(30)).min(1_000_000);
+                *n = n.saturating_add(1);
+                ctx.requeue_after(key.clone(), delay);
+            }
+        }
+    }
 }
 
-impl StsReason {
-    /// True for stop points (the sync ended without acting).
-    pub fn is_wait(&self) -> bool {
-        false
+impl StatefulSetController {
+    /// `StatefulSetController.sync` → `syncStatefulSet` → `UpdateStatefulSet`.
+    fn sync(&mut self, key: &ObjectRef, ctx: &mut Ctx<'_>) -> Result<(), String> {
+        let Some(set) = ctx
+            .api
+            .get::<StatefulSet>(&key.namespace, &key.name)
+            .cloned()
+        else {
+            return Ok(());
+        };
+        let Some(selector) = set.spec.selector.clone() else {
+            // A nil selector selects nothing; validation never lets one through.
+            return Ok(());
+        };
+        let ns = set.metadata.ns().to_string();
+
+        // adoptOrphanRevisions
+        let revisions = list_revisions(ctx.api, &set);
+        if revisions
+            .iter()
+            .any(|r| r.metadata.controller_ref().is_none())
+        {
+            if set.metadata.is_deleting() {
+                return Err("cannot adopt: the set is being deleted".into());
+            }
+            for rev in revisions
+                .iter()
+                .filter(|r| r.metadata.controller_ref().is_none())
+            {
+                let mut adopted = rev.clone();
+                adopted
+                    .metadata
+                    .owner_references
+                    .push(utils::set_controller_ref(&set));
+                ctx.api
+                    .update(adopted.into(), ACTOR)
+                    .map_err(|e| e.to_string())?;
+                why(
+                    ctx,
+                    Kind::ControllerRevision,
+                    &ns,
+                    &rev.metadata.name,
+                    StsReason::AdoptedRevision {
+                        revision: rev.metadata.name.clone(),
+                    },
+                );
+            }
+        }
+
+        // getPodsForStatefulSet → ClaimPods with the isMemberOf filter.
+        let mut pods: Vec<Arc<Object>> = Vec::new();
+        for name in self.candidates(&ns, &set.metadata.name) {
+            let Some(obj) = ctx.api.get_object(Kind::Pod, &ns, &name).cloned() else {
+                continue;
+            };
+            let Some(pod) = Pod::from_object(&obj) else {
+                continue;
+            };
+            let matches =
+                selector.matches(&pod.metadata.labels) && utils::is_member_of(&set, &name);
+            match pod.metadata.controller_ref() {
+                Some(r) if r.uid != set.metadata.uid => {}
+                Some(_) if matches => pods.push(obj.clone()),
+                Some(_) => {
+                    if set.metadata.is_deleting() {
+                        continue;
+                    }
+                    let mut released = pod.clone();
+                    released
+                        .metadata
+                        .owner_references
+                        .retain(|r| r.uid != set.metadata.uid);
+                    match ctx.api.update(released.into(), ACTOR) {
+                        Ok(_) => why(
+                            ctx,
+                            Kind::Pod,
+                            &ns,
+                            &name,
+                            StsReason::ReleasedPod { pod: name.clone() },
+                        ),
+                        Err(e) if e.reason == StatusReason::NotFound => {}
+                        Err(e) => return Err(e.to_string()),
+                    }
+                }
+                None => {
+                    if set.metadata.is_deleting() || !matches || pod.metadata.is_deleting() {
+                        continue;
+                    }
+                    let mut adopted = pod.clone();
+                    adopted
+                        .metadata
+                        .owner_references
+                        .push(utils::set_controller_ref(&set));
+                    match ctx.api.update(adopted.into(), ACTOR) {
+                        Ok(_) => {
+                            why(
+                                ctx,
+                                Kind::Pod,
+                                &ns,
+                                &name,
+                                StsReason::AdoptedPod { pod: name.clone() },
+                            );
+                            // Upstream keeps the pre-adoption copy in the claimed list.
+                            pods.push(obj.clone());
+                        }
+                        Err(e) if e.reason == StatusReason::NotFound => {}
+                        Err(e) => return Err(e.to_string()),
+                    }
+                }
+            }
+        }
+
+        // UpdateStatefulSet: revisions, the round, status, history.
+        let mut revisions = list_revisions(ctx.api, &set);
+        revisions::sort_revisions(&mut revisions);
+        let (current, update, collision_count) = match get_revisions(ctx, &set, &revisions) {
+            Ok(v) => v,
+            Err(e) => {
+                truncate_history(ctx, &set, &pods, &revisions, None, None);
+                return Err(e);
+            }
+        };
+        let (status, round) =
+            control::update_stateful_set(ctx, &set, &current, &update, collision_count, &pods);
+        let status_result = update_status(ctx, &set, status);
+        truncate_history(ctx, &set, &pods, &revisions, Some(&current), Some(&update));
+        let outcome = round?;
+        let status = status_result?;
+        if outcome.capped {
+            ctx.requeue_after(key.clone(), 1);
+        }
+        // syncStatefulSet: one more sync after minReadySeconds while not all are available.
+        if set.min_ready_seconds() > 0 && status.available_replicas != set.replicas() {
+            ctx.requeue_after(key.clone(), set.min_ready_seconds() as u64 * 1000);
+        }
+        Ok(())
+    }
+}
+
+/// `ListRevisions` → `history.ListControllerRevisions`: revisions in the namespace matching the
+/// selector that are orphans or controlled by this set.
+fn list_revisions(api: &ApiServer, set: &StatefulSet) -> Vec<ControllerRevision> {
+    let Some(sel) = &set.spec.selector else {
+        return Vec::new();
+    };
+    api.list::<ControllerRevision>(Some(set.metadata.ns()))
+        .filter(|r| sel.matches(&r.metadata.labels))
+        .filter(|r| {
+            r.metadata
+                .controller_ref()
+                .is_none_or(|c| c.uid == set.metadata.uid)
+        })
+        .cloned()
+        .collect()
+}
+
+/// How many names `CreateControllerRevision` tries before giving up on a round (upstream loops
+/// until it finds a free name; each collision needs a different revision under that name).
+const MAX_REVISION_NAME_ATTEMPTS: u32 = 64;
+
+/// `getStatefulSetRevisions`: (current, update, collisionCount).
+fn get_revisions(
+    ctx: &mut Ctx<'_>,
+    set: &StatefulSet,
+    revisions: &[ControllerRevision],
+) -> Result<(ControllerRevision, ControllerRevision, i32), String> {
+    let ns = set.metadata.ns().to_string();
+    let mut collision_count = set.status.collision_count.unwrap_or(0);
+    let next = revisions.last().map_or(1, |r| r.revision + 1);
+    let candidate = revisions::new_revision(set, next, collision_count);
+    let equal: Vec<&ControllerRevision> = revisions
+        .iter()
+        .filter(|r| revisions::equal_revision(r, &candidate))
+        .collect();
+    let update = match (equal.last(), revisions.last()) {
+        (Some(eq), Some(last)) if revisions::equal_revision(last, eq) => last.clone(),
+        (Some(eq), _) => {
+            // Rollback: the equal older revision gets the next number.
+            let mut bumped = (*eq).clone();
+            if bumped.revision != candidate.revision {
+                bumped.revision = candidate.revision;
+                let obj = ctx
+                    .api
+                    .update(bumped.into(), ACTOR)
+                    .map_err(|e| e.to_string())?;
+                bumped = ControllerRevision::from_object(&obj)
+                    .cloned()
+                    .ok_or("revision update returned another kind")?;
+                why(
+                    ctx,
+                    Kind::ControllerRevision,
+                    &ns,
+                    &bumped.metadata.name,
+                    StsReason::RolledBack {
+                        revision: bumped.metadata.name.clone(),
+                        number: bumped.revision,
+                    },
+                );
+            }
+            bumped
+        }
+        (None, _) => {
+            // CreateControllerRevision: on a name taken by other data, bump collisionCount.
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                if attempt > MAX_REVISION_NAME_ATTEMPTS {
+                    return Err("could not find a free ControllerRevision name".into());
+                }
+                let hash = revisions::hash_revision(&candidate.data, Some(collision_count));
+                let mut clone = candidate.clone();
+                clone.metadata.name = revisions::revision_name(&set.metadata.name, &hash);
+                match ctx.api.create(clone.clone().into(), ACTOR) {
+                    Ok(obj) => {
+                        let created = ControllerRevision::from_object(&obj)
+                            .cloned()
+                            .ok_or("revision create returned another kind")?;
+                        why(
+                            ctx,
+                            Kind::ControllerRevision,
+                            &ns,
+                            &created.metadata.name,
+                            StsReason::CreatedRevision {
+                                revision: created.metadata.name.clone(),
+                                number: created.revision,
+                            },
+                        );
+                        break created;
+                    }
+                    Err(e) if e.reason == StatusReason::AlreadyExists => {
+                        let existing = ctx
+                            .api
+                            .get::<ControllerRevision>(&ns, &clone.metadata.name)
+                            .cloned()
+                            .ok_or_else(|| e.to_string())?;
+                        if existing.data == clone.data {
+                            break existing;
+                        }
+                        collision_count = collision_count.saturating_add(1);
+                        why(
+                            ctx,
+                            Kind::StatefulSet,
+                            &ns,
+                            &set.metadata.name,
+                            StsReason::RevisionNameCollision { collision_count },
+                        );
+                    }
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+        }
+    };
+    let current = revisions
+        .iter()
+        .find(|r| r.metadata.name == set.status.current_revision)
+        .cloned()
+        .unwrap_or_else(|| update.clone());
+    Ok((current, update, collision_count))
+}
+
+/// `updateStatefulSetStatus`: `completeRollingUpdate`, then write only if inconsistent.
+fn update_status(
+    ctx: &mut Ctx<'_>,
+    set: &StatefulSet,
+    mut status: crate::objects::StatefulSetStatus,
+) -> Result<crate::objects::StatefulSetStatus, String> {
+    let replicas = set.replicas();
+    if !set.is_on_delete()
+        && status.updated_replicas == replicas
+        && status.ready_replicas == replicas
+        && status.replicas == replicas
+    {
+        status.current_replicas = status.updated_replicas;
+        status.current_revision = status.update_revision.clone();
+    }
+    let old = &set.status;
+    let inconsistent = status.observed_generation.unwrap_or(0)
+        > old.observed_generation.unwrap_or(0)
+        || status.replicas != old.replicas
+        || status.current_replicas != old.current_replicas
+        || status.ready_replicas != old.ready_replicas
+        || status.updated_replicas != old.updated_replicas
+        || status.current_revision != old.current_revision
+        || status.available_replicas != old.available_replicas
+        || status.update_revision != old.update_revision;
+    if !inconsistent {
+        return Ok(status);
+    }
+    // The status updater re-reads the set on conflict; here the store is the informer.
+    let Some(mut fresh) = ctx
+        .api
+        .get::<StatefulSet>(set.metadata.ns(), &set.metadata.name)
+        .cloned()
+    else {
+        return Ok(status);
+    };
+    let completed = status.current_revision == status.update_revision
+        && old.current_revision != status.current_revision
+        && !old.current_revision.is_empty();
+    fresh.status = status.clone();
+    fresh.status.conditions = Vec::new();
+    ctx.api
+        .update_status(fresh.into(), ACTOR)
+        .map_err(|e| e.to_string())?;
+    let ns = set.metadata.ns().to_string();
+    if completed {
+        why(
+            ctx,
+            Kind::StatefulSet,
+            &ns,
+            &set.metadata.name,
+            StsReason::RolloutComplete {
+                revision: status.update_revision.clone(),
+            },
+        );
+    }
+    why(
+        ctx,
+        Kind::StatefulSet,
+        &ns,
+        &set.metadata.name,
+        StsReason::UpdatedStatus {
+            replicas: status.replicas,
+            ready: status.ready_replicas,
+            current: status.current_replicas,
+            updated: status.updated_replicas,
+        },
+    );
+    Ok(status)
+}
+
+/// `truncateHistory`: delete non-live revisions beyond `revisionHistoryLimit`, oldest first.
+fn truncate_history(
+    ctx: &mut Ctx<'_>,
+    set: &StatefulSet,
+    pods: &[Arc<Object>],
+    revisions: &[ControllerRevision],
+    current: Option<&ControllerRevision>,
+    update: Option<&ControllerRevision>,
+) {
+    let limit = set.spec.revision_history_limit.unwrap_or(10);
+    if limit < 0 {
+        return;
+    }
+    let mut live: BTreeSet<&str> = BTreeSet::new();
+    live.extend(current.map(|r| r.metadata.name.as_str()));
+    live.extend(update.map(|r| r.metadata.name.as_str()));
+    for p in pods.iter().filter_map(control::as_pod) {
+        live.insert(utils::pod_revision(p));
+    }
+    let history: Vec<&ControllerRevision> = revisions
+        .iter()
+        .filter(|r| !live.contains(r.metadata.name.as_str()))
+        .collect();
+    let excess = history.len().saturating_sub(limit as usize);
+    let ns = set.metadata.ns().to_string();
+    for r in history.into_iter().take(excess) {
+        if ctx
+            .api
+            .delete(
+                Kind::ControllerRevision,
+                &ns,
+                &r.metadata.name,
+                &Default::default(),
+                ACTOR,
+            )
+            .is_err()
+        {
+            return;
+        }
+        why(
+            ctx,
+            Kind::ControllerRevision,
+            &ns,
+            &r.metadata.name,
+            StsReason::TruncatedHistory {
+                revision: r.metadata.name.clone(),
+                limit,
+            },
+        );
     }
 }

@@ -1,0 +1,655 @@
+//! Port of upstream `stateful_set_control.go` `updateStatefulSet`, `processReplica`,
+//! `processCondemned`, the rolling update (with and without `MaxUnavailableStatefulSet`) and
+//! `updateStatefulSetStatus`, round for round.
+//!
+//! Bounded work (no per-replica allocation up front): upstream builds a slice of
+//! `spec.replicas` pods, filling gaps with not-yet-created stubs. Here replicas are a map of the
+//! pods that exist, and a stub is built only for the ordinal about to be created. Every loop
+//! over ordinals stops at a missing one, except Parallel creation, which creates at most
+//! [`PARALLEL_CREATES_PER_SYNC`] pods per sync (upstream would create them all in one sync)
+//! and requeues itself.
+
+use super::pod_control::{self, why};
+use super::reason::{PodState, StsReason};
+use super::revisions::apply_revision;
+use super::utils::{self, *};
+use crate::controllers::Ctx;
+use crate::objects::{
+    ControllerRevision, IntOrString, Kind, Object, Pod, StatefulSet, StatefulSetStatus, Typed,
+};
+use crate::time::Time;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// upstream `MaxBatchSize`: the largest slow-start batch.
+pub const MAX_BATCH_SIZE: usize = 500;
+/// The model's cap on pods one Parallel sync creates (upstream: unbounded). With 4 × 500 a
+/// 10 000-replica scale-up needs five syncs a few virtual ms apart.
+pub const PARALLEL_CREATES_PER_SYNC: u32 = 2_000;
+
+pub fn as_pod(o: &Arc<Object>) -> Option<&Pod> {
+    Pod::from_object(o)
+}
+
+/// What one round decided besides the status.
+#[derive(Debug, Default)]
+pub struct RoundOutcome {
+    /// Parallel creation stopped at the per-sync cap: sync again soon.
+    pub capped: bool,
+}
+
+struct Round<'s> {
+    set: &'s StatefulSet,
+    current_set: StatefulSet,
+    update_set: StatefulSet,
+    current_rev: String,
+    update_rev: String,
+    monotonic: bool,
+    min_ready: i64,
+    now: Time,
+    start: i64,
+    end: i64,
+    ns: String,
+}
+
+fn count_status(status: &mut StatefulSetStatus, r: &Round<'_>, pods: &[&Pod]) {
+    status.replicas = 0;
+    status.ready_replicas = 0;
+    status.available_replicas = 0;
+    status.current_replicas = 0;
+    status.updated_replicas = 0;
+    for p in pods {
+        if is_created(p) {
+            status.replicas += 1;
+        }
+        if is_running_and_ready(p) {
+            status.ready_replicas += 1;
+            if is_running_and_available(p, r.min_ready, r.now) {
+                status.available_replicas += 1;
+            }
+        }
+        if is_created(p) && !is_terminating(p) {
+            let rev = pod_revision(p);
+            if rev == r.current_rev {
+                status.current_replicas += 1;
+            }
+            if rev == r.update_rev {
+                status.updated_replicas += 1;
+            }
+        }
+    }
+}
+
+fn state_of(pod: &Pod) -> PodState {
+    if is_terminating(pod) {
+        PodState::Terminating
+    } else if !is_running_and_ready(pod) {
+        PodState::NotRunningAndReady
+    } else {
+        PodState::NotAvailable
+    }
+}
+
+/// `newVersionedStatefulSetPod`
+fn new_versioned_pod(r: &Round<'_>, ordinal: i64) -> Pod {
+    let s = &r.current_set;
+    let rolling = !s.is_on_delete();
+    let below = match s.partition() {
+        Some(p) => ordinal < r.start + i64::from(p),
+        None => ordinal < r.start + i64::from(s.status.current_replicas),
+    };
+    if rolling && below {
+        utils::new_pod(&r.current_set, ordinal, &r.current_rev)
+    } else {
+        utils::new_pod(&r.update_set, ordinal, &r.update_rev)
+    }
+}
+
+/// `updateStatefulSet`. Returns the status to write and the round's error, if any.
+pub fn update_stateful_set(
+    ctx: &mut Ctx<'_>,
+    set: &StatefulSet,
+    current: &ControllerRevision,
+    update: &ControllerRevision,
+    collision_count: i32,
+    pods: &[Arc<Object>],
+) -> (StatefulSetStatus, Result<RoundOutcome, String>) {
+    let r = Round {
+        set,
+        current_set: apply_revision(set, current),
+        update_set: apply_revision(set, update),
+        current_rev: current.metadata.name.clone(),
+        update_rev: update.metadata.name.clone(),
+        monotonic: !set.is_parallel(),
+        min_ready: set.min_ready_seconds(),
+        now: ctx.now,
+        start: start_ordinal(set),
+        end: end_ordinal(set),
+        ns: set.metadata.ns().to_string(),
+    };
+    let mut status = StatefulSetStatus {
+        observed_generation: Some(set.metadata.generation),
+        current_revision: r.current_rev.clone(),
+        update_revision: r.update_rev.clone(),
+        collision_count: Some(collision_count),
+        ..Default::default()
+    };
+    let all: Vec<&Pod> = pods.iter().filter_map(as_pod).collect();
+    count_status(&mut status, &r, &all);
+
+    // Partition into replicas (in range, by ordinal) and condemned (descending ordinal).
+    let mut replicas: BTreeMap<i64, &Pod> = BTreeMap::new();
+    let mut condemned: Vec<&Pod> = Vec::new();
+    for p in &all {
+        let ord = ordinal_of(&p.metadata.name);
+        if in_ordinal_range(set, ord) {
+            replicas.insert(ord, p);
+        } else if ord >= 0 {
+            condemned.push(p);
+        }
+    }
+    condemned.sort_by_key(|p| std::cmp::Reverse(ordinal_of(&p.metadata.name)));
+
+    // The first unavailable pod: the lowest missing ordinal (a stub is unavailable) or the
+    // first unavailable existing replica, else the lowest-ordinal unavailable condemned pod.
+    let first_missing = {
+        let mut expected = r.start;
+        for &k in replicas.keys() {
+            if k != expected {
+                break;
+            }
+            expected += 1;
+        }
+        (expected <= r.end).then_some(expected)
+    };
+    let first_unavailable_existing = replicas
+        .iter()
+        .find(|(_, p)| is_unavailable(p, r.min_ready, r.now))
+        .map(|(&o, p)| (o, p.metadata.name.clone()));
+    let first_unavailable: Option<String> = match (first_missing, first_unavailable_existing) {
+        (Some(m), Some((o, name))) => Some(if o < m { name } else { pod_name(set, m) }),
+        (Some(m), None) => Some(pod_name(set, m)),
+        (None, Some((_, name))) => Some(name),
+        (None, None) => condemned
+            .iter()
+            .rev()
+            .find(|p| is_unavailable(p, r.min_ready, r.now))
+            .map(|p| p.metadata.name.clone()),
+    };
+
+    let set_name = set.metadata.name.clone();
+    if set.metadata.is_deleting() {
+        why(
+            ctx,
+            Kind::StatefulSet,
+            &r.ns,
+            &set_name,
+            StsReason::SetBeingDeleted,
+        );
+        return (status, Ok(RoundOutcome::default()));
+    }
+
+    let recount =
+        |status: &mut StatefulSetStatus, replicas: &BTreeMap<i64, &Pod>, condemned: &[&Pod]| {
+            let list: Vec<&Pod> = replicas
+                .values()
+                .copied()
+                .chain(condemned.iter().copied())
+                .collect();
+            count_status(status, &r, &list);
+        };
+
+    // ---- processReplica over the replicas, ascending --------------------------------------
+    let mut outcome = RoundOutcome::default();
+    if r.monotonic {
+        let mut ord = r.start;
+        while ord <= r.end {
+            match process_replica(ctx, &r, ord, replicas.get(&ord).copied()) {
+                Ok(false) => {}
+                Ok(true) => {
+                    recount(&mut status, &replicas, &condemned);
+                    return (status, Ok(outcome));
+                }
+                Err(e) => {
+                    recount(&mut status, &replicas, &condemned);
+                    return (status, Err(e));
+                }
+            }
+            ord += 1;
+        }
+    } else {
+        // slowStartBatch(1, …): batches 1, 2, 4, … up to MaxBatchSize; stop after a batch with errors.
+        let (mut batch, mut in_batch) = (1usize, 0usize);
+        let mut errs: Vec<String> = Vec::new();
+        let mut created = 0u32;
+        let mut ord = r.start;
+        while ord <= r.end {
+            let slot = replicas.get(&ord).copied();
+            if slot.is_none() {
+                if created >= PARALLEL_CREATES_PER_SYNC {
+                    outcome.capped = true;
+                    why(
+                        ctx,
+                        Kind::StatefulSet,
+                        &r.ns,
+                        &set_name,
+                        StsReason::CreationBatchCapped { created },
+                    );
+                    break;
+                }
+                created += 1;
+            }
+            if let Err(e) = process_replica(ctx, &r, ord, slot) {
+                errs.push(e);
+            }
+            in_batch += 1;
+            if in_batch == batch {
+                if !errs.is_empty() {
+                    break;
+                }
+                batch = (batch * 2).min(MAX_BATCH_SIZE);
+                in_batch = 0;
+            }
+            ord += 1;
+        }
+        if let Some(e) = pod_control::aggregate(&errs) {
+            recount(&mut status, &replicas, &condemned);
+            return (status, Err(e));
+        }
+        if outcome.capped {
+            recount(&mut status, &replicas, &condemned);
+            return (status, Ok(outcome));
+        }
+    }
+
+    // ---- fix claims of condemned pods for the retention policy -----------------------------
+    if !set.spec.volume_claim_templates.is_empty() {
+        let mut errs = Vec::new();
+        for p in &condemned {
+            if !pod_control::claims_match_retention(ctx, &r.update_set, p) {
+                if let Err(e) = pod_control::update_claims_for_retention(ctx, &r.update_set, p) {
+                    errs.push(e);
+                    if r.monotonic {
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(e) = pod_control::aggregate(&errs) {
+            recount(&mut status, &replicas, &condemned);
+            return (status, Err(e));
+        }
+    }
+
+    // ---- processCondemned, descending -------------------------------------------------------
+    let mut errs = Vec::new();
+    for p in &condemned {
+        match process_condemned(ctx, &r, p, first_unavailable.as_deref()) {
+            Ok(true) if r.monotonic => {
+                recount(&mut status, &replicas, &condemned);
+                return (status, Ok(outcome));
+            }
+            Err(e) => {
+                errs.push(e);
+                if r.monotonic {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    recount(&mut status, &replicas, &condemned);
+    if let Some(e) = pod_control::aggregate(&errs) {
+        return (status, Err(e));
+    }
+
+    // ---- updates ------------------------------------------------------------------------------
+    if set.is_on_delete() {
+        let outdated = replicas
+            .values()
+            .filter(|p| pod_revision(p) != r.update_rev)
+            .count() as i64;
+        if outdated > 0 {
+            why(
+                ctx,
+                Kind::StatefulSet,
+                &r.ns,
+                &set_name,
+                StsReason::OnDeleteWaitsForUser { outdated },
+            );
+        }
+        return (status, Ok(outcome));
+    }
+    let partition = i64::from(set.partition().unwrap_or(0));
+    if ctx.api.gates.max_unavailable_stateful_set {
+        let result = rolling_update_max_unavailable(ctx, &r, &replicas, partition, &mut status);
+        return (status, result.map(|()| outcome));
+    }
+    // Highest ordinal first, down to the partition: delete the first outdated pod, or wait
+    // on the first unavailable one (a missing ordinal is an unavailable stub).
+    let low = r.start + partition;
+    let mut ord = r.end;
+    while ord >= low {
+        let Some(p) = replicas.get(&ord) else {
+            let name = pod_name(set, ord);
+            why(
+                ctx,
+                Kind::Pod,
+                &r.ns,
+                &name.clone(),
+                StsReason::WaitingForUpdatedPod { pod: name },
+            );
+            return (status, Ok(outcome));
+        };
+        if pod_revision(p) != r.update_rev && !is_terminating(p) {
+            let result = pod_control::delete_pod(ctx, set, p);
+            if let Err(e) = &result {
+                if !e.ends_with("not found") {
+                    return (status, Err(e.clone()));
+                }
+            }
+            why(
+                ctx,
+                Kind::Pod,
+                &r.ns,
+                &p.metadata.name,
+                StsReason::DeletedOutdatedRevision {
+                    pod: p.metadata.name.clone(),
+                    revision: r.update_rev.clone(),
+                    partition: partition as i32,
+                },
+            );
+            status.current_replicas -= 1;
+            return (status, Ok(outcome));
+        }
+        if is_unavailable(p, r.min_ready, r.now) {
+            why(
+                ctx,
+                Kind::Pod,
+                &r.ns,
+                &p.metadata.name,
+                StsReason::WaitingForUpdatedPod {
+                    pod: p.metadata.name.clone(),
+                },
+            );
+            return (status, Ok(outcome));
+        }
+        ord -= 1;
+    }
+    (status, Ok(outcome))
+}
+
+/// `updateStatefulSetAfterInvariantEstablished` (feature `MaxUnavailableStatefulSet`).
+fn rolling_update_max_unavailable(
+    ctx: &mut Ctx<'_>,
+    r: &Round<'_>,
+    replicas: &BTreeMap<i64, &Pod>,
+    partition: i64,
+    status: &mut StatefulSetStatus,
+) -> Result<(), String> {
+    let replica_count = i64::from(r.set.replicas().max(0));
+    let max_unavailable = max_unavailable(r.set, replica_count);
+    let missing = replica_count - replicas.len() as i64;
+    let unavailable = missing
+        + replicas
+            .values()
+            .filter(|p| is_unavailable(p, r.min_ready, r.now))
+            .count() as i64;
+    if unavailable > max_unavailable {
+        why(
+            ctx,
+            Kind::StatefulSet,
+            &r.ns,
+            &r.set.metadata.name,
+            StsReason::WaitingForMaxUnavailable {
+                unavailable,
+                max_unavailable,
+            },
+        );
+        return Ok(());
+    }
+    let to_delete = max_unavailable - unavailable;
+    let mut deleted = 0;
+    // Missing ordinals (stubs) carry the update revision above the partition: never deleted.
+    for (&ord, p) in replicas.iter().rev() {
+        if deleted >= to_delete || ord < r.start + partition {
+            break;
+        }
+        if pod_revision(p) != r.update_rev && !is_terminating(p) {
+            if let Err(e) = pod_control::delete_pod(ctx, r.set, p) {
+                if !e.ends_with("not found") {
+                    return Err(e);
+                }
+            }
+            why(
+                ctx,
+                Kind::Pod,
+                &r.ns,
+                &p.metadata.name,
+                StsReason::DeletedOutdatedRevision {
+                    pod: p.metadata.name.clone(),
+                    revision: r.update_rev.clone(),
+                    partition: partition as i32,
+                },
+            );
+            deleted += 1;
+            status.current_replicas -= 1;
+        }
+    }
+    Ok(())
+}
+
+/// `getStatefulSetMaxUnavailable`: int or percent of replicas (rounded down), at least 1.
+fn max_unavailable(set: &StatefulSet, replicas: i64) -> i64 {
+    let v = set
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|s| s.rolling_update.as_ref())
+        .and_then(|r| r.max_unavailable.clone())
+        .unwrap_or(IntOrString::Int(1));
+    let n = match v {
+        IntOrString::Int(i) => i,
+        IntOrString::Str(s) => s
+            .strip_suffix('%')
+            .and_then(|p| p.parse::<i64>().ok())
+            .map_or(1, |pct| pct.saturating_mul(replicas) / 100),
+    };
+    n.max(1)
+}
+
+/// `processReplica`: `Ok(true)` = stop here (monotonic), `Err` = the round failed.
+fn process_replica(
+    ctx: &mut Ctx<'_>,
+    r: &Round<'_>,
+    ord: i64,
+    slot: Option<&Pod>,
+) -> Result<bool, String> {
+    let ns = r.ns.as_str();
+    let stub;
+    let pod: &Pod = match slot {
+        Some(p) => p,
+        None => {
+            stub = new_versioned_pod(r, ord);
+            &stub
+        }
+    };
+    let name = pod.metadata.name.clone();
+    // 1. Failed or Succeeded: delete; the replacement comes once it is gone.
+    if is_failed_or_succeeded(pod) {
+        if !is_terminating(pod) {
+            pod_control::delete_pod(ctx, r.set, pod)?;
+            why(
+                ctx,
+                Kind::Pod,
+                ns,
+                &name,
+                StsReason::DeletedFailedPod {
+                    pod: name.clone(),
+                    phase: pod.phase().into(),
+                },
+            );
+        } else {
+            why(
+                ctx,
+                Kind::Pod,
+                ns,
+                &name,
+                StsReason::WaitingForFailedPodRemoval { pod: name.clone() },
+            );
+        }
+        return Ok(true);
+    }
+    // 2. Not created: claims, then the pod.
+    if !is_created(pod) {
+        if let Some(pvc) = pod_control::stale_claim(ctx, r.set, pod) {
+            why(
+                ctx,
+                Kind::Pod,
+                ns,
+                &name,
+                StsReason::WaitingForStalePvc {
+                    pod: name.clone(),
+                    pvc,
+                },
+            );
+            return Ok(true);
+        }
+        pod_control::create_pod(ctx, r.set, pod)?;
+        if r.monotonic {
+            return Ok(true);
+        }
+    }
+    // 3. Pending: create claims that went missing.
+    if utils::is_pending(pod) {
+        pod_control::create_claims(ctx, r.set, pod)?;
+        if let Err(e) = pod_control::update_claims_for_retention(ctx, r.set, pod) {
+            pod_control::record_pod_event(ctx, "update", r.set, &name, Some(&e));
+            return Err(e);
+        }
+    }
+    if r.monotonic {
+        // 4. Terminating.
+        if is_terminating(pod) {
+            why(
+                ctx,
+                Kind::Pod,
+                ns,
+                &name,
+                StsReason::WaitingForTermination { pod: name.clone() },
+            );
+            return Ok(true);
+        }
+        // 5. Not Running and Ready.
+        if !is_running_and_ready(pod) {
+            let state = state_of(pod);
+            if ord < r.end {
+                let next = pod_name(r.set, ord + 1);
+                why(
+                    ctx,
+                    Kind::Pod,
+                    ns,
+                    &next.clone(),
+                    StsReason::WaitingForPredecessor {
+                        pod: next,
+                        blocker: name.clone(),
+                        state,
+                    },
+                );
+            } else {
+                why(
+                    ctx,
+                    Kind::Pod,
+                    ns,
+                    &name,
+                    StsReason::ReplicaNotReady {
+                        pod: name.clone(),
+                        state,
+                    },
+                );
+            }
+            return Ok(true);
+        }
+        // 6. Not available for minReadySeconds.
+        if !is_running_and_available(pod, r.min_ready, r.now) {
+            why(
+                ctx,
+                Kind::Pod,
+                ns,
+                &name,
+                StsReason::WaitingForAvailability {
+                    pod: name.clone(),
+                    min_ready_seconds: r.min_ready,
+                },
+            );
+            return Ok(true);
+        }
+    }
+    // 7. Identity, storage and claim retention.
+    if !is_created(pod) {
+        // A stub created just now (Parallel) matches by construction.
+        return Ok(false);
+    }
+    let retention_ok = pod_control::claims_match_retention(ctx, &r.update_set, pod);
+    if identity_matches(r.set, pod) && storage_matches(r.set, pod) && retention_ok {
+        return Ok(false);
+    }
+    pod_control::update_pod(ctx, &r.update_set, &name)?;
+    Ok(false)
+}
+
+/// `processCondemned`: `Ok(true)` = stop here (monotonic).
+fn process_condemned(
+    ctx: &mut Ctx<'_>,
+    r: &Round<'_>,
+    pod: &Pod,
+    first_unavailable: Option<&str>,
+) -> Result<bool, String> {
+    let ns = r.ns.as_str();
+    let name = pod.metadata.name.clone();
+    if is_terminating(pod) {
+        if r.monotonic {
+            why(
+                ctx,
+                Kind::Pod,
+                ns,
+                &name,
+                StsReason::WaitingForCondemnedTermination { pod: name.clone() },
+            );
+            return Ok(true);
+        }
+        return Ok(false);
+    }
+    let is_first = first_unavailable == Some(name.as_str());
+    if r.monotonic && !is_first && !is_running_and_available(pod, r.min_ready, r.now) {
+        let blocker = first_unavailable.unwrap_or(&name).to_string();
+        let state = if is_running_and_ready(pod) {
+            PodState::NotAvailable
+        } else {
+            PodState::NotRunningAndReady
+        };
+        why(
+            ctx,
+            Kind::Pod,
+            ns,
+            &blocker.clone(),
+            StsReason::BlockedByUnhealthyPod {
+                pod: blocker,
+                state,
+            },
+        );
+        return Ok(true);
+    }
+    pod_control::delete_pod(ctx, r.set, pod)?;
+    why(
+        ctx,
+        Kind::Pod,
+        ns,
+        &name,
+        StsReason::DeletedCondemned {
+            pod: name.clone(),
+            ordinal: ordinal_of(&name) as i32,
+        },
+    );
+    Ok(true)
+}
