@@ -4,8 +4,10 @@
 
 use super::args::{b, v, FlagSpec, GLOBAL};
 use super::resource::{kind_slash_name, parse_targets, Targets};
-use super::{done_with, namespace, parse_or_fail, table, template, usage_error};
-use crate::printers::TabWriter;
+use super::{done_with, namespace, parse_or_fail, template, usage_error};
+use crate::printers::table::{
+    no_resources_found, print_get, KindGroup, PrintOptions, WatchPrinter,
+};
 use crate::session::{World, WorldRef, BLOCKING_CAP_MS, SCRIPT_WATCH_IDLE_MS};
 use crate::shell::{CommandCtx, Host, Task, TaskIo, TaskPoll};
 use crate::yaml_out;
@@ -133,6 +135,13 @@ pub fn spawn(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dyn Tas
         show_labels: p.bool("show-labels"),
         ignore_not_found: p.bool("ignore-not-found"),
         events_col: p.bool("output-watch-events"),
+        show_kind: p.bool("show-kind"),
+        label_columns: p
+            .all("label-columns")
+            .iter()
+            .flat_map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
+            .filter(|l| !l.is_empty())
+            .collect(),
     };
     let request_timeout = match p.get("request-timeout") {
         Some(t) => match super::args::parse_duration_ms(t, true) {
@@ -163,8 +172,7 @@ pub fn spawn(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dyn Tas
             watch_only: p.bool("watch-only"),
             started: false,
             rv: 0,
-            tw: TabWriter::kubectl(),
-            header_done: false,
+            printer: None,
             last_change: Time(0),
             deadline: None,
             request_timeout,
@@ -183,6 +191,8 @@ pub struct GetOpts {
     pub show_labels: bool,
     pub ignore_not_found: bool,
     pub events_col: bool,
+    pub show_kind: bool,
+    pub label_columns: Vec<String>,
 }
 
 fn ns_for(kind: Kind, opts: &GetOpts) -> Option<String> {
@@ -241,32 +251,18 @@ fn get_once(w: &mut World, io: &mut TaskIo, targets: &Targets, opts: &GetOpts) -
     let status = i32::from(!errors.is_empty());
     match &opts.format {
         Format::Table { wide } => {
-            if total == 0 {
-                if !targets.has_names() {
-                    io.eprint(no_resources(&targets.kinds(), opts));
-                }
-                io.eprint(errors);
-                return status;
+            let kgroups: Vec<KindGroup> = groups
+                .iter()
+                .map(|(k, v)| KindGroup {
+                    kind: *k,
+                    objects: v.clone(),
+                })
+                .collect();
+            let text = print_get(&kgroups, now, &print_options(*wide, opts));
+            if text.is_empty() && !targets.has_names() {
+                io.eprint(no_resources(&targets.kinds(), opts));
             }
-            let multi = groups.iter().filter(|(_, v)| !v.is_empty()).count() > 1;
-            let mut first = true;
-            for (kind, objs) in &groups {
-                if objs.is_empty() {
-                    continue;
-                }
-                if !first {
-                    io.print("\n");
-                }
-                first = false;
-                let mut tw = TabWriter::kubectl();
-                if !opts.no_headers {
-                    tw.write_row(&header_cells(*kind, *wide, opts));
-                }
-                for o in objs {
-                    tw.write_row(&row_cells(o, now, *wide, opts, multi));
-                }
-                io.print(tw.finish());
-            }
+            io.print(text);
         }
         Format::Name => {
             for (kind, objs) in &groups {
@@ -326,52 +322,20 @@ pub fn print_value(f: &Format, value: &Value) -> Result<String, String> {
 }
 
 pub fn no_resources(kinds: &[Kind], opts: &GetOpts) -> String {
-    if opts.all_ns || kinds.iter().all(|k| !k.namespaced()) {
-        "No resources found\n".into()
-    } else {
-        format!("No resources found in {} namespace.\n", opts.ns)
-    }
+    let all_namespaced = !opts.all_ns && kinds.iter().all(|k| k.namespaced());
+    format!("{}\n", no_resources_found(&opts.ns, all_namespaced))
 }
 
-fn header_cells(kind: Kind, wide: bool, opts: &GetOpts) -> Vec<String> {
-    let mut h: Vec<String> = table::headers(kind, wide)
-        .into_iter()
-        .map(String::from)
-        .collect();
-    if opts.all_ns && kind.namespaced() {
-        h.insert(0, "NAMESPACE".into());
+/// The kprint printer's options for this `get`.
+pub fn print_options(wide: bool, opts: &GetOpts) -> PrintOptions {
+    PrintOptions {
+        wide,
+        no_headers: opts.no_headers,
+        all_namespaces: opts.all_ns,
+        show_kind: opts.show_kind,
+        show_labels: opts.show_labels,
+        label_columns: opts.label_columns.clone(),
     }
-    if opts.events_col {
-        h.insert(0, "EVENT".into());
-    }
-    if opts.show_labels {
-        h.push("LABELS".into());
-    }
-    h
-}
-
-fn row_cells(o: &Object, now: Time, wide: bool, opts: &GetOpts, with_kind: bool) -> Vec<String> {
-    let mut r = table::row(o, now, wide);
-    if with_kind && o.kind() != Kind::Event {
-        if let Some(first) = r.first_mut() {
-            *first = kind_slash_name(o.kind(), first);
-        }
-    }
-    if opts.all_ns && o.kind().namespaced() {
-        r.insert(0, o.meta().ns().to_string());
-    }
-    if opts.show_labels {
-        let l = &o.meta().labels;
-        r.push(if l.is_empty() {
-            "<none>".into()
-        } else {
-            l.iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(",")
-        });
-    }
-    r
 }
 
 /// `kubectl get -w`: the initial list (unless `--watch-only`), then one row per watch event.
@@ -384,8 +348,7 @@ pub struct WatchTask {
     watch_only: bool,
     started: bool,
     rv: u64,
-    tw: TabWriter,
-    header_done: bool,
+    printer: Option<WatchPrinter>,
     last_change: Time,
     deadline: Option<Time>,
     request_timeout: Option<u64>,
@@ -411,27 +374,36 @@ impl WatchTask {
             .is_none_or(|s| s.matches(&o.meta().labels))
     }
 
-    fn emit(&mut self, io: &mut TaskIo, o: &Object, event: &str, at: Time) {
+    fn emit(
+        &mut self,
+        io: &mut TaskIo,
+        o: &Object,
+        event: WatchEventType,
+        at: Time,
+        initial: bool,
+    ) {
         match &self.opts.format {
             Format::Table { wide } => {
-                if !self.header_done && !self.opts.no_headers {
-                    self.tw
-                        .write_row(&header_cells(self.kind, *wide, &self.opts));
-                }
-                self.header_done = true;
-                let mut cells = row_cells(o, at, *wide, &self.opts, false);
-                if self.opts.events_col {
-                    cells.insert(0, event.to_string());
-                }
-                self.tw.write_row(&cells);
-                self.tw.flush();
-                io.print(self.tw.take_output());
+                let wide = *wide;
+                let printer = self.printer.get_or_insert_with(|| {
+                    WatchPrinter::new(
+                        self.kind,
+                        print_options(wide, &self.opts),
+                        self.opts.events_col,
+                    )
+                });
+                let text = if initial {
+                    printer.initial(&[o], at)
+                } else {
+                    printer.event(event, o, at)
+                };
+                io.print(text);
             }
             Format::Name => io.print(format!("{}\n", kind_slash_name(self.kind, &o.meta().name))),
             f => {
                 let mut v = output_value(o);
                 if self.opts.events_col {
-                    v = json!({"type": event, "object": v});
+                    v = json!({"type": event.as_str(), "object": v});
                 }
                 match print_value(f, &v) {
                     Ok(s) => {
@@ -480,8 +452,20 @@ impl Task for WatchTask {
                     ));
                     return TaskPoll::Done(1);
                 }
-                for o in objs {
-                    self.emit(io, &o, "ADDED", now);
+                if let Format::Table { wide } = self.opts.format {
+                    let printer = self.printer.get_or_insert_with(|| {
+                        WatchPrinter::new(
+                            self.kind,
+                            print_options(wide, &self.opts),
+                            self.opts.events_col,
+                        )
+                    });
+                    let refs: Vec<&Object> = objs.iter().map(|o| o.as_ref()).collect();
+                    io.print(printer.initial(&refs, now));
+                } else {
+                    for o in objs {
+                        self.emit(io, &o, WatchEventType::Added, now, true);
+                    }
                 }
             }
         }
@@ -506,7 +490,7 @@ impl Task for WatchTask {
             };
         drop(w);
         for (o, t, at) in events {
-            self.emit(io, &o, t.as_str(), at);
+            self.emit(io, &o, t, at, false);
             self.last_change = self.last_change.max(at);
         }
         if self.interrupted {

@@ -1,4 +1,4 @@
-//! `describe` (thin, until the kprint branch's describers land), `events`, `api-resources`,
+//! `describe` (the kprint branch's describers), `events`, `api-resources`,
 //! `version`, `cluster-info`, and kubectl's root help.
 
 use super::args::{b, v, FlagSpec, GLOBAL};
@@ -20,8 +20,7 @@ const DESCRIBE_FLAGS: &[FlagSpec] = &[
     v("chunk-size", None),
 ];
 
-/// `kubectl describe`: a generic `Key: value` rendering plus Events, until the kprint
-/// branch's per-kind describers replace it.
+/// `kubectl describe` through the kprint branch's describers (with Events).
 pub fn spawn_describe(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dyn Task> {
     let p = match parse_or_fail("describe", argv, &[DESCRIBE_FLAGS, GLOBAL]) {
         Ok(p) => p,
@@ -82,123 +81,14 @@ pub fn spawn_describe(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Bo
                 io.print("\n\n");
             }
             first = false;
-            io.print(describe(w, &o));
+            io.print(crate::printers::describe::describe(
+                &w.cluster().api,
+                &o,
+                w.now(),
+            ));
         }
         status
     })
-}
-
-fn map_lines(label: &str, m: &std::collections::BTreeMap<String, String>) -> String {
-    if m.is_empty() {
-        return format!("{label}\t<none>\n");
-    }
-    let mut s = String::new();
-    for (i, (k, v)) in m.iter().enumerate() {
-        if i == 0 {
-            s.push_str(&format!("{label}\t{k}={v}\n"));
-        } else {
-            s.push_str(&format!("\t{k}={v}\n"));
-        }
-    }
-    s
-}
-
-fn describe(w: &World, o: &Object) -> String {
-    let m = o.meta();
-    let mut tw = TabWriter::new(0, 2, ' ', 0);
-    let mut s = format!("Name:\t{}\n", m.name);
-    if o.kind().namespaced() {
-        s.push_str(&format!("Namespace:\t{}\n", m.ns()));
-    }
-    if let Some(t) = m.creation_timestamp {
-        s.push_str(&format!("CreationTimestamp:\t{}\n", t.rfc1123z()));
-    }
-    s.push_str(&map_lines("Labels:", &m.labels));
-    let ann: std::collections::BTreeMap<String, String> = m
-        .annotations
-        .iter()
-        .filter(|(k, _)| k.as_str() != super::apply::LAST_APPLIED)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    s.push_str(&map_lines("Annotations:", &ann));
-    match o {
-        Object::Pod(p) => {
-            match (&p.spec.node_name, &p.status.host_ip) {
-                (Some(n), Some(ip)) => s.push_str(&format!("Node:\t{n}/{ip}\n")),
-                (Some(n), None) => s.push_str(&format!("Node:\t{n}\n")),
-                _ => s.push_str("Node:\t<none>\n"),
-            }
-            let status = if m.deletion_timestamp.is_some() && !p.is_terminal() {
-                "Terminating".to_string()
-            } else {
-                p.status.phase.clone().unwrap_or_else(|| "Pending".into())
-            };
-            s.push_str(&format!("Status:\t{status}\n"));
-            s.push_str(&format!(
-                "IP:\t{}\n",
-                p.status.pod_ip.clone().unwrap_or_default()
-            ));
-            if let Some(c) = m.controller_ref() {
-                s.push_str(&format!("Controlled By:\t{}/{}\n", c.kind, c.name));
-            }
-            s.push_str("Containers:\n");
-            for c in &p.spec.containers {
-                s.push_str(&format!("  {}:\n    Image:\t{}\n", c.name, c.image));
-            }
-        }
-        Object::StatefulSet(st) => {
-            if let Some(sel) = &st.spec.selector {
-                let sel = ordinal_model::api::Selector::from_label_selector(sel);
-                let _ = sel;
-            }
-            s.push_str(&format!(
-                "Replicas:\t{} desired | {} total\n",
-                st.replicas(),
-                st.status.replicas
-            ));
-            let strategy = st
-                .spec
-                .update_strategy
-                .as_ref()
-                .and_then(|u| u.type_.clone())
-                .unwrap_or_else(|| "RollingUpdate".into());
-            s.push_str(&format!("Update Strategy:\t{strategy}\n"));
-            if let Some(p) = st.partition() {
-                s.push_str(&format!("  Partition:\t{p}\n"));
-            }
-        }
-        _ => {}
-    }
-    tw.write_str(&s);
-    let mut out = tw.finish();
-    // Events
-    let events: Vec<&Event> = w
-        .cluster()
-        .api
-        .list::<Event>(Some(m.ns()))
-        .filter(|e| e.involved_object.name == m.name && e.involved_object.kind == o.kind().name())
-        .collect();
-    if events.is_empty() {
-        out.push_str("Events:\t<none>\n".replace('\t', "            ").as_str());
-    } else {
-        out.push_str("Events:\n");
-        let mut tw = TabWriter::new(0, 2, ' ', 0);
-        tw.write_row(&["  Type", "Reason", "Age", "From", "Message"]);
-        tw.write_row(&["  ----", "------", "----", "----", "-------"]);
-        let now = w.now();
-        for e in events {
-            let t = e.last_timestamp.or(e.first_timestamp).unwrap_or(now);
-            tw.write_row(&[
-                format!("  {}", e.type_),
-                e.reason.clone(),
-                crate::printers::short_human_duration(now.ms() as i64 - t.ms() as i64),
-                e.source.component.clone(),
-                e.message.clone(),
-            ]);
-        }
-        out.push_str(&tw.finish());
-    }
-    out
 }
 
 pub fn spawn_events(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dyn Task> {
@@ -236,7 +126,7 @@ pub fn spawn_events(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<
         let mut evs = evs;
         evs.sort_by_key(|e| e.last_timestamp.or(e.first_timestamp));
         for e in evs {
-            let mut r = super::table::row(&Object::Event(e.clone()), now, false);
+            let mut r = crate::printers::table::row(&Object::Event(e.clone()), now, false);
             if all {
                 r.insert(0, e.metadata.ns().to_string());
             }

@@ -13,7 +13,6 @@ pub mod misc;
 pub mod pod;
 pub mod resource;
 pub mod rollout;
-pub mod table;
 pub mod template;
 
 use crate::session::{World, WorldRef};

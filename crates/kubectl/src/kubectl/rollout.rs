@@ -3,7 +3,6 @@
 use super::args::{b, v, FlagSpec, GLOBAL};
 use super::resource::{kind_slash_name, parse_targets, plural_slash_name};
 use super::{api_error_text, done_with, namespace, parse_or_fail, usage_error};
-use crate::printers::TabWriter;
 use crate::session::{WorldRef, BLOCKING_CAP_MS};
 use crate::shell::{CommandCtx, Host, Task, TaskIo, TaskPoll};
 use ordinal_model::api::WatchEventType;
@@ -181,36 +180,20 @@ pub fn spawn_rollout(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box
                     ));
                     return 1;
                 };
-                let revs = revisions(w.cluster(), &sts);
-                if let Some(r) = revision {
-                    let Some(cr) = revs.iter().find(|c| c.revision == r) else {
-                        io.eprint("error: unable to find the specified revision\n".to_string());
-                        return 1;
-                    };
-                    io.print(format!("statefulset.apps/{name} with revision #{r}\n"));
-                    let tmpl = cr
-                        .data
-                        .pointer("/spec/template")
-                        .cloned()
-                        .unwrap_or(Value::Null);
-                    io.print(describe_template(&tmpl));
-                    return 0;
+                match crate::printers::history::rollout_history(
+                    &w.cluster().api,
+                    &sts,
+                    revision.unwrap_or(0),
+                ) {
+                    Ok(text) => {
+                        io.print(text);
+                        0
+                    }
+                    Err(e) => {
+                        io.eprint(format!("error: {e}\n"));
+                        1
+                    }
                 }
-                io.print(format!("statefulset.apps/{name} \n"));
-                let mut tw = TabWriter::new(0, 2, ' ', 0);
-                tw.write_row(&["REVISION", "CHANGE-CAUSE"]);
-                for cr in &revs {
-                    let cause = cr
-                        .metadata
-                        .annotations
-                        .get("kubernetes.io/change-cause")
-                        .cloned()
-                        .unwrap_or_else(|| "<none>".into());
-                    tw.write_row(&[cr.revision.to_string(), cause]);
-                }
-                io.print(tw.finish());
-                io.print("\n");
-                0
             })
         }
         "undo" => {
@@ -336,32 +319,6 @@ fn revisions(c: &ordinal_model::Cluster, sts: &StatefulSet) -> Vec<ControllerRev
         .collect();
     v.sort_by_key(|r| r.revision);
     v
-}
-
-fn describe_template(t: &Value) -> String {
-    let mut s = String::from("Pod Template:\n");
-    let labels = t
-        .pointer("/metadata/labels")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                .collect::<Vec<_>>()
-                .join("\n           ")
-        })
-        .unwrap_or_else(|| "<none>".into());
-    s.push_str(&format!("  Labels:\t{labels}\n  Containers:\n"));
-    if let Some(cs) = t.pointer("/spec/containers").and_then(Value::as_array) {
-        for c in cs {
-            s.push_str(&format!(
-                "   {}:\n    Image:\t{}\n",
-                c.get("name").and_then(Value::as_str).unwrap_or(""),
-                c.get("image").and_then(Value::as_str).unwrap_or("")
-            ));
-        }
-    }
-    s.push('\n');
-    s
 }
 
 struct RolloutStatus {

@@ -1,5 +1,5 @@
-//! Minimal JSONPath, Go template and custom-columns evaluators: a thin adapter until the
-//! formats branch's `template/jsonpath.rs` and `template/gotemplate.rs` land. Covers what the
+//! Output templates for kubectl: JSONPath and Go templates go to the formats branch's engines
+//! (`crate::template`); custom-columns and the minimal fallback evaluators live here. Covers what the
 //! tutorials and common use need: field chains, `[n]`, `[*]`, `range … end`, `$i, $c :=`,
 //! `index`, string literals, `if/else`.
 
@@ -101,11 +101,21 @@ fn jp_select<'a>(path: &str, root: &'a Value, cur: &'a Value) -> Vec<&'a Value> 
     set
 }
 
-/// kubectl `-o jsonpath=TEMPLATE` (missing keys print nothing, as kubectl's default).
+/// kubectl `-o jsonpath=TEMPLATE` (missing keys print nothing, as kubectl's default), via the
+/// formats branch's JSONPath engine.
 pub fn jsonpath(tmpl: &str, root: &Value) -> Result<String, String> {
+    crate::template::JsonPath::parse(tmpl)
+        .map_err(|e| e.to_string())?
+        .allow_missing_keys(true)
+        .execute(root)
+        .map_err(|e| e.to_string())
+}
+
+/// The minimal evaluator this module started with (kept for `custom-columns` cells).
+#[allow(dead_code)]
+fn jsonpath_minimal(tmpl: &str, root: &Value) -> Result<String, String> {
     let mut out = String::new();
     let chars: Vec<char> = tmpl.chars().collect();
-    // Parse into segments: text and {expr}.
     let mut segs: Vec<(bool, String)> = Vec::new();
     let mut i = 0;
     let mut text = String::new();
@@ -117,16 +127,12 @@ pub fn jsonpath(tmpl: &str, root: &Value) -> Result<String, String> {
             let mut depth = 1;
             let mut expr = String::new();
             i += 1;
-            let mut in_quote = false;
             while i < chars.len() {
                 let c = chars[i];
-                if c == '"' {
-                    in_quote = !in_quote;
-                }
-                if !in_quote && c == '{' {
+                if c == '{' {
                     depth += 1;
                 }
-                if !in_quote && c == '}' {
+                if c == '}' {
                     depth -= 1;
                     if depth == 0 {
                         break;
@@ -134,9 +140,6 @@ pub fn jsonpath(tmpl: &str, root: &Value) -> Result<String, String> {
                 }
                 expr.push(c);
                 i += 1;
-            }
-            if depth != 0 {
-                return Err(format!("error parsing jsonpath {tmpl}, unclosed action"));
             }
             segs.push((true, expr));
             i += 1;
@@ -579,8 +582,18 @@ fn gt_exec(nodes: &[Node], sc: &mut Scope, out: &mut String, depth: usize) -> Re
     Ok(())
 }
 
-/// kubectl `--template` / `-o go-template=` (no trailing newline).
+/// kubectl `--template` / `-o go-template=` (no trailing newline), via the formats branch's
+/// Go template engine.
 pub fn go_template(tmpl: &str, root: &Value) -> Result<String, String> {
+    crate::template::GoTemplate::parse(tmpl)
+        .map_err(|e| e.to_string())?
+        .execute(root)
+        .map_err(|e| e.to_string())
+}
+
+/// The minimal evaluator this module started with.
+#[allow(dead_code)]
+fn go_template_minimal(tmpl: &str, root: &Value) -> Result<String, String> {
     let toks = gt_lex(tmpl)?;
     let mut i = 0;
     let (nodes, term) = gt_parse(&toks, &mut i, 0)?;
