@@ -27,6 +27,71 @@ pub fn create_all(api: &mut ApiServer, profile: &Profile) {
     }
     storage_classes(api);
     services(api);
+    coredns(api, profile);
+}
+
+/// CoreDNS as kubeadm deploys it: two replicas of the `coredns` Deployment in kube-system
+/// (`coredns-<template hash>-<5>`), on the control-plane node as in kind (the workers join
+/// after CoreDNS is scheduled). The Deployment/ReplicaSet kinds are not simulated, so the pods
+/// carry no ownerReferences.
+fn coredns(api: &mut ApiServer, profile: &Profile) {
+    let Some(cp) = profile.nodes.iter().find(|n| n.control_plane) else {
+        return;
+    };
+    let hash = api.rng().name_suffix(10);
+    for _ in 0..2 {
+        let suffix = api.rng().name_suffix(5);
+        let name = format!("coredns-{hash}-{suffix}");
+        let pod = json!({
+            "metadata": {
+                "name": name,
+                "namespace": "kube-system",
+                "generateName": format!("coredns-{hash}-"),
+                "labels": {"k8s-app": "kube-dns", "pod-template-hash": hash},
+            },
+            "spec": {
+                "nodeName": cp.name,
+                "priorityClassName": "system-cluster-critical",
+                "priority": 2000000000,
+                "serviceAccountName": "coredns",
+                "dnsPolicy": "Default",
+                "nodeSelector": {"kubernetes.io/os": "linux"},
+                "tolerations": [
+                    {"key": "CriticalAddonsOnly", "operator": "Exists"},
+                    {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"},
+                ],
+                "containers": [{
+                    "name": "coredns",
+                    "image": "registry.k8s.io/coredns/coredns:v1.12.1",
+                    "imagePullPolicy": "IfNotPresent",
+                    "args": ["-conf", "/etc/coredns/Corefile"],
+                    "ports": [
+                        {"containerPort": 53, "name": "dns", "protocol": "UDP"},
+                        {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"},
+                        {"containerPort": 9153, "name": "metrics", "protocol": "TCP"},
+                    ],
+                    "resources": {
+                        "limits": {"memory": "170Mi"},
+                        "requests": {"cpu": "100m", "memory": "70Mi"},
+                    },
+                    "livenessProbe": {
+                        "httpGet": {"path": "/health", "port": 8080, "scheme": "HTTP"},
+                        "initialDelaySeconds": 60, "timeoutSeconds": 5,
+                        "successThreshold": 1, "failureThreshold": 5,
+                    },
+                    "readinessProbe": {
+                        "httpGet": {"path": "/ready", "port": 8181, "scheme": "HTTP"},
+                    },
+                    "volumeMounts": [{"name": "config-volume", "mountPath": "/etc/coredns", "readOnly": true}],
+                }],
+                "volumes": [{"name": "config-volume", "configMap": {"name": "coredns", "items": [{"key": "Corefile", "path": "Corefile"}]}}],
+            }
+        });
+        match Object::from_value(Kind::Pod, pod) {
+            Ok(obj) => must(api.create(obj, ACTOR)),
+            Err(e) => must::<(), String>(Err(e)),
+        }
+    }
 }
 
 fn must<T, E: std::fmt::Debug>(r: Result<T, E>) {

@@ -43,8 +43,12 @@ impl Reason {
     pub fn is_wait(&self) -> bool {
         match self {
             Reason::StatefulSet(r) => r.is_wait(),
+            Reason::Scheduler(r) => r.is_wait(),
+            Reason::Kubelet(r) => r.is_wait(),
+            Reason::Volume(r) => r.is_wait(),
+            Reason::Endpoints(r) => r.is_wait(),
+            Reason::NodeLifecycle(r) => r.is_wait(),
             Reason::GarbageCollector(r) => r.is_wait(),
-            _ => false,
         }
     }
 }

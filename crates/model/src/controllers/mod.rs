@@ -184,6 +184,30 @@ impl Ctx<'_> {
         self.event_from_host(kind, involved, type_, reason, message, host);
     }
 
+    /// Like [`Ctx::event`], reported by another component name than the controller's own
+    /// (the kube-controller-manager hosts several: `attachdetach-controller`,
+    /// `taint-eviction-controller`, the external provisioner…).
+    pub fn event_as(
+        &mut self,
+        component: &'static str,
+        kind: Kind,
+        involved: &ObjectMeta,
+        type_: &str,
+        reason: &str,
+        message: String,
+    ) {
+        self.events.record(
+            self.api,
+            kind,
+            involved,
+            type_,
+            reason,
+            message,
+            component,
+            String::new(),
+        );
+    }
+
     /// Like [`Ctx::event`], with `source.host` (the kubelet sets its node name).
     pub fn event_from_host(
         &mut self,
@@ -310,12 +334,85 @@ pub fn object_ref(o: &Object) -> ObjectRef {
 }
 
 /// Applies an injected fault through the controllers that own the affected component.
+/// Runs with the kubelet's identity (`ctx.controller == Kubelet`); other controllers are
+/// reached through their own queues.
 pub fn apply_fault(
     kubelet: &mut kubelet::Kubelets,
     nodes: &mut nodelifecycle::NodeLifecycle,
     ctx: &mut Ctx<'_>,
     fault: crate::input::Fault,
 ) -> Result<(), String> {
-    let _ = (kubelet, nodes, ctx);
-    Err(format!("ordinal: fault {fault:?} is not simulated yet"))
+    use crate::input::Fault;
+    let pod_ref = |ns: &str, pod: &str| ObjectRef::new(Kind::Pod, ns, pod);
+    match fault {
+        Fault::NodeDown { node } => {
+            kubelet.set_node_down(ctx.api, &node, true)?;
+            nodes.node_down(&node, ctx);
+        }
+        Fault::NodeUp { node } => {
+            kubelet.set_node_down(ctx.api, &node, false)?;
+            nodes.node_up(&node, ctx);
+            kubelet.wake_node(&node, ctx);
+        }
+        Fault::PodUnready { namespace, pod } => {
+            kubelet.set_readiness(ctx.api, &namespace, &pod, false)?;
+            ctx.requeue_after(pod_ref(&namespace, &pod), 0);
+        }
+        Fault::PodReady { namespace, pod } => {
+            kubelet.set_readiness(ctx.api, &namespace, &pod, true)?;
+            ctx.requeue_after(pod_ref(&namespace, &pod), 0);
+        }
+        Fault::KillContainer {
+            namespace,
+            pod,
+            container,
+            exit_code,
+        } => {
+            let now = ctx.now;
+            kubelet.kill_container(
+                ctx.api,
+                &namespace,
+                &pod,
+                container.as_deref(),
+                exit_code,
+                now,
+            )?;
+            ctx.requeue_after(pod_ref(&namespace, &pod), 0);
+        }
+        Fault::LosePvc { namespace, pvc } => {
+            let claim = ctx
+                .api
+                .get::<crate::objects::PersistentVolumeClaim>(&namespace, &pvc)
+                .ok_or_else(|| format!("persistentvolumeclaims \"{pvc}\" not found"))?;
+            let pv_name = claim
+                .spec
+                .volume_name
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    format!("ordinal: persistentvolumeclaim \"{pvc}\" is not bound to a volume")
+                })?;
+            let pv = ctx
+                .api
+                .get::<crate::objects::PersistentVolume>("", &pv_name)
+                .cloned()
+                .ok_or_else(|| format!("persistentvolumes \"{pv_name}\" not found"))?;
+            // The disk vanishes: the PV object goes with it, finalizers or not.
+            let mut stripped = pv;
+            stripped.metadata.finalizers.clear();
+            ctx.api
+                .update(stripped.into(), "ordinal-fault")
+                .map_err(|e| e.message)?;
+            let opts = crate::api::DeleteOptions {
+                propagation: None,
+                grace_period_seconds: Some(0),
+                uid: None,
+            };
+            ctx.api
+                .delete(Kind::PersistentVolume, "", &pv_name, &opts, "ordinal-fault")
+                .map_err(|e| e.message)?;
+        }
+        Fault::SlowImagePull { image, seconds } => kubelet.slow_image_pull(&image, seconds),
+    }
+    Ok(())
 }
