@@ -1,6 +1,13 @@
 //! `ordinal-kubectl`: command lines in, API calls on the model and kubectl-exact text out.
 
+pub mod files;
+pub mod kubectl;
 pub mod printers;
+pub mod session;
+pub mod shell;
+pub mod sim;
 pub mod template;
 pub mod yaml;
 pub mod yaml_out;
+
+pub use session::{Session, Submit};
