@@ -37,6 +37,7 @@ fn quoting_and_expansion() {
             "V=abc; echo ${#V} ${V:-no}",
             "echo $? ; false; echo $?; true; echo $?",
             "echo a*b '*' [x]",
+            "echo $ \"$\" a$ \"x$\" $% \"${UNSET}\"end",
             "echo -n no newline; echo; echo -e 'tab\\there' -E; echo -ne 'x\\n'",
             "printf '%s=%d\\n' a 1 b 2; printf '%5s|%-5s|%05d\\n' ab cd 42",
             "echo one # a comment\n# another\necho two",
@@ -95,6 +96,9 @@ fn quoting_and_expansion() {
             [exit 0]
             $ echo a*b '*' [x]
             a*b * [x]
+            [exit 0]
+            $ echo $ "$" a$ "x$" $% "${UNSET}"end
+            $ $ a$ x$ $% end
             [exit 0]
             $ echo -n no newline; echo; echo -e 'tab\there' -E; echo -ne 'x\n'
             no newline

@@ -178,6 +178,8 @@ pub struct Accumulator {
     buf: String,
     lines: usize,
     dialect: Dialect,
+    /// The last verdict when it was "incomplete", to skip re-parsing lines that cannot change it.
+    pending: Option<Incomplete>,
 }
 
 impl Accumulator {
@@ -186,6 +188,7 @@ impl Accumulator {
             buf: String::new(),
             lines: 0,
             dialect,
+            pending: None,
         }
     }
 
@@ -215,9 +218,24 @@ impl Accumulator {
         self.buf.push_str(line);
         self.buf.push('\n');
         self.lines += 1;
+        // A line inside a here-document body that is not its delimiter, or inside an open quote
+        // without that quote character, cannot change the verdict: skip the re-parse (keeps long
+        // pasted here-documents linear).
+        if let Some(p) = &self.pending {
+            let unchanged = match p {
+                Incomplete::HereDoc(d) => line.trim_start_matches('\t') != d,
+                Incomplete::SingleQuote => !line.contains('\''),
+                Incomplete::DoubleQuote => !line.contains(['"', '\\']),
+                _ => false,
+            };
+            if unchanged {
+                return Input::Incomplete(p.clone());
+            }
+        }
         let r = parse_input(&self.buf, self.dialect);
-        if !matches!(r, Input::Incomplete(_)) {
-            self.reset();
+        match &r {
+            Input::Incomplete(i) => self.pending = Some(i.clone()),
+            _ => self.reset(),
         }
         r
     }
@@ -241,6 +259,7 @@ impl Accumulator {
     pub fn reset(&mut self) {
         self.buf.clear();
         self.lines = 0;
+        self.pending = None;
     }
 }
 

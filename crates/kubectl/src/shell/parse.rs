@@ -377,6 +377,7 @@ impl Parser {
                         parts.push(p);
                     } else {
                         lit.push('$');
+                        self.pos += 1;
                     }
                 }
                 '`' => {
@@ -437,6 +438,7 @@ impl Parser {
                         parts.push(p);
                     } else {
                         lit.push('$');
+                        self.pos += 1;
                     }
                 }
                 '`' => {
