@@ -1,6 +1,7 @@
 //! `ordinal-kubectl`: command lines in, API calls on the model and kubectl-exact text out.
 
 pub mod files;
+pub mod flags;
 pub mod kubectl;
 pub mod printers;
 pub mod session;
