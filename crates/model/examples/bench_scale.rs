@@ -1,20 +1,14 @@
 //! Benchmark: a StatefulSet scaled 0 → N replicas to Ready in virtual time, Parallel and
-//! OrderedReady, on `Profile::with_workers(100)`. Prints CPU time and peak memory (not asserted).
+//! OrderedReady, on `Profile::with_workers(100)` (100 × 110 pod slots) with the real node side:
+//! scheduler, volume controllers, kubelets, endpoints. Prints CPU time, peak memory and counts
+//! (not asserted).
 //!
-//!     cargo run --release -p ordinal-model --example bench_scale [N]
+//!     cargo run --release -p ordinal-model --example bench_scale [N] [Parallel|OrderedReady]
 //!
-//! OrderedReady sizes above `ORDERED_MAX` (default 1 000) are skipped: see the note in main.
-//!
-//! The node side is the test-only fake node layer (tests/harness_fake_nodes): binding and
-//! readiness are immediate writes, so this measures the apiserver, the StatefulSet controller
-//! and the GC. Once the real scheduler/kubelet are merged, swap `FakeNodes` for them.
+//! Without a policy both run; each at N/10, N/2 and N.
 
-#[path = "../tests/harness_fake_nodes/mod.rs"]
-mod harness_fake_nodes;
-
-use harness_fake_nodes::*;
-use ordinal_model::objects::{Pod, StatefulSet};
-use ordinal_model::{Cluster, Profile};
+use ordinal_model::objects::StatefulSet;
+use ordinal_model::{Cluster, Input, Kind, PatchType, Profile};
 use serde_json::json;
 use std::time::Instant;
 
@@ -29,61 +23,86 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+fn web(policy: &str) -> serde_json::Value {
+    json!({
+        "apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {
+            "serviceName": "nginx", "replicas": 0, "podManagementPolicy": policy,
+            "selector": {"matchLabels": {"app": "nginx"}},
+            "template": {"metadata": {"labels": {"app": "nginx"}},
+                "spec": {"terminationGracePeriodSeconds": 10,
+                    "containers": [{"name": "nginx", "image": "registry.k8s.io/nginx-slim:0.8",
+                    "ports": [{"containerPort": 80, "name": "web"}],
+                    "volumeMounts": [{"name": "www", "mountPath": "/usr/share/nginx/html"}]}]}},
+            "volumeClaimTemplates": [{"metadata": {"name": "www"},
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]
+        }
+    })
+}
+
+fn service() -> serde_json::Value {
+    json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "nginx", "namespace": "default", "labels": {"app": "nginx"}},
+        "spec": {"ports": [{"port": 80, "name": "web"}], "clusterIP": "None",
+            "selector": {"app": "nginx"}}})
+}
+
 fn run(n: i32, policy: &str) {
     let mut c = Cluster::new(Profile::with_workers(100), 0);
-    let mut f = FakeNodes::new(&c);
-    f.start_delay_ms = 0;
+    c.apply(Input::Create { object: service() }).expect("svc");
+    c.apply(Input::Create {
+        object: web(policy),
+    })
+    .expect("sts");
+    c.run_for_ms(1_000);
+    let rv0 = c.api.resource_version();
+    let reasons0 = c.reasons().next_seq();
     let t0 = c.now();
     let cpu = Instant::now();
-    create(&mut c, web(0, json!({"podManagementPolicy": policy})));
-    f.advance(&mut c, 1_000);
-    patch_set(&mut c, "web", json!({"spec": {"replicas": n}}));
-    let mut rounds = 0u64;
-    loop {
-        f.advance(&mut c, 10_000);
-        rounds += 1;
-        let s = c
+    c.apply(Input::Patch {
+        kind: Kind::StatefulSet,
+        namespace: "default".into(),
+        name: "web".into(),
+        patch_type: PatchType::Merge,
+        patch: json!({"spec": {"replicas": n}}),
+    })
+    .expect("scale");
+    // Step a virtual second at a time; stop at all Ready (or a virtual-hour cap).
+    let mut ready = 0;
+    for _ in 0..3_600 {
+        c.run_for_ms(1_000);
+        ready = c
             .api
             .get::<StatefulSet>("default", "web")
-            .cloned()
-            .expect("set");
-        if s.status.ready_replicas == n || rounds > 100_000 {
+            .map_or(0, |s| s.status.ready_replicas);
+        if ready == n {
             break;
         }
     }
     let elapsed = cpu.elapsed();
-    let ready = c
-        .api
-        .list::<Pod>(Some("default"))
-        .filter(|p| p.is_running_and_ready())
-        .count();
     println!(
-        "{policy:>12} n={n:>6}: {ready} ready after {:.1} virtual s; CPU {:.3} s; objects {}; peak RSS {} KiB",
+        "{policy:>12} n={n:>6}: {ready} ready after {:>6.1} virtual s; CPU {:>7.3} s; peak RSS {:>7} KiB; \
+         writes {}; reasons {}; objects {}",
         c.now().since(t0) as f64 / 1000.0,
         elapsed.as_secs_f64(),
+        peak_rss_kib(),
+        c.api.resource_version() - rv0,
+        c.reasons().next_seq() - reasons0,
         c.api.object_count(),
-        peak_rss_kib()
     );
 }
 
 fn main() {
-    let n: i32 = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(10_000);
-    for size in [n / 10, n / 2, n] {
-        run(size, "Parallel");
-    }
-    // OrderedReady is still O(n²) per scale-up (every sync re-walks all replicas, as upstream
-    // does, ~4 syncs per pod): 1 000 take ~12 s CPU, 2 000 ~46 s. It runs up to
-    // ORDERED_MAX (default 1 000) until the controller keeps an incremental replica cache.
-    let ordered_max: i32 = std::env::var("ORDERED_MAX")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000);
-    for size in [n / 10, n / 2, n] {
-        if size <= ordered_max {
-            run(size, "OrderedReady");
+    let mut args = std::env::args().skip(1);
+    let n: i32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let only = args.next();
+    for policy in ["Parallel", "OrderedReady"] {
+        if only.as_deref().is_some_and(|o| o != policy) {
+            continue;
+        }
+        for size in [n / 10, n / 2, n] {
+            run(size, policy);
         }
     }
 }

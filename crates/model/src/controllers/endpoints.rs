@@ -25,9 +25,14 @@ const HEADLESS_LABEL: &str = "service.kubernetes.io/headless";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EndpointsReason {
     /// The service's endpoints now list `ready` ready and `not_ready` not-ready addresses.
+    /// Lists name at most [`REASON_NAMES_CAP`] pods each; `more_*` count the rest.
     Updated {
         ready: Vec<String>,
         not_ready: Vec<String>,
+        #[serde(default)]
+        more_ready: usize,
+        #[serde(default)]
+        more_not_ready: usize,
     },
     /// The service is gone: its Endpoints and EndpointSlices were removed.
     Removed,
@@ -36,12 +41,28 @@ pub enum EndpointsReason {
 impl fmt::Display for EndpointsReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EndpointsReason::Updated { ready, not_ready } => write!(
-                f,
-                "endpoints updated: ready [{}], not ready [{}]",
-                ready.join(" "),
-                not_ready.join(" ")
-            ),
+            EndpointsReason::Updated {
+                ready,
+                not_ready,
+                more_ready,
+                more_not_ready,
+            } => {
+                let more = |n: usize| {
+                    if n > 0 {
+                        format!(" and {n} more")
+                    } else {
+                        String::new()
+                    }
+                };
+                write!(
+                    f,
+                    "endpoints updated: ready [{}{}], not ready [{}{}]",
+                    ready.join(" "),
+                    more(*more_ready),
+                    not_ready.join(" "),
+                    more(*more_not_ready)
+                )
+            }
             EndpointsReason::Removed => f.write_str("service deleted: endpoints removed"),
         }
     }
@@ -53,10 +74,207 @@ impl EndpointsReason {
     }
 }
 
+/// Most pod names one [`EndpointsReason::Updated`] lists per kind; the rest are counted.
+pub const REASON_NAMES_CAP: usize = 50;
+
+/// `maxCapacity` of the endpoints controller: an Endpoints object lists at most this many
+/// addresses and is annotated `endpoints.kubernetes.io/over-capacity: truncated` beyond it.
+pub const ENDPOINTS_MAX_CAPACITY: usize = 1000;
+const OVER_CAPACITY_ANNOTATION: &str = "endpoints.kubernetes.io/over-capacity";
+
+/// `--max-endpoints-per-slice` (kube-controller-manager default).
+pub const MAX_ENDPOINTS_PER_SLICE: usize = 100;
+
 #[derive(Debug, Clone, Default)]
 pub struct EndpointsController {
-    /// service key → pods it currently lists (to resync when a pod stops matching).
-    members: BTreeMap<ObjectRef, BTreeSet<String>>,
+    /// Per service with a selector: the pods it selects, indexed the ways the two objects are
+    /// built, maintained from watch events (informer-side), so a sync costs what changed.
+    services: BTreeMap<ObjectRef, SvcState>,
+}
+
+/// What the two controllers read from one selected pod (everything they publish about it).
+#[derive(Debug, Clone, PartialEq)]
+struct PodView {
+    /// `ShouldPodBeInEndpoints(pod, publishNotReadyAddresses)`.
+    in_endpoints: bool,
+    /// `ShouldPodBeInEndpoints(pod, true)`: slices list terminating pods too.
+    in_slices: bool,
+    ready: bool,
+    terminating: bool,
+    ip: String,
+    hostname: Option<String>,
+    node_name: Option<String>,
+    uid: String,
+    /// The Endpoints subset ports (`find_port` per service port).
+    ports: Vec<Value>,
+    /// `ports` serialized: the key of its subset.
+    ports_key: String,
+    /// Per service port: `find_port` (the slice resolves named target ports from the first pod).
+    found: Vec<Option<i32>>,
+}
+
+impl PodView {
+    fn of(svc: &Service, pod: &Pod, publish: bool) -> PodView {
+        let ports: Vec<Value> = svc
+            .spec
+            .ports
+            .iter()
+            .filter_map(|sp| {
+                let port = find_port(pod, sp.target_port.as_ref(), sp.port)?;
+                let mut v = json!({"port": port, "protocol": sp.protocol.clone().unwrap_or_else(|| "TCP".into())});
+                if let Some(n) = sp.name.as_deref().filter(|n| !n.is_empty()) {
+                    v["name"] = json!(n);
+                }
+                Some(v)
+            })
+            .collect();
+        PodView {
+            in_endpoints: should_pod_be_in_endpoints(pod, publish),
+            in_slices: should_pod_be_in_endpoints(pod, true),
+            ready: pod.is_ready(),
+            terminating: pod.metadata.is_deleting(),
+            ip: pod.status.pod_ip.clone().unwrap_or_default(),
+            hostname: should_set_hostname(pod, svc)
+                .then(|| pod.spec.hostname.clone().unwrap_or_default()),
+            node_name: pod.spec.node_name.clone(),
+            uid: pod.metadata.uid.clone(),
+            ports_key: Value::Array(ports.clone()).to_string(),
+            ports,
+            found: svc
+                .spec
+                .ports
+                .iter()
+                .map(|sp| find_port(pod, sp.target_port.as_ref(), sp.port))
+                .collect(),
+        }
+    }
+
+    /// Listed as a ready address of the Endpoints object.
+    fn endpoints_ready(&self, publish: bool) -> bool {
+        publish || self.ready
+    }
+}
+
+/// One Endpoints subset under construction: the pods sharing one ports list.
+#[derive(Debug, Clone, Default)]
+struct SubsetIndex {
+    ports: Vec<Value>,
+    /// Pod names in it (the subset's position is that of its lowest name).
+    names: BTreeSet<String>,
+    /// (ip, pod) of ready and not-ready addresses: `RepackSubsets` order.
+    ready: BTreeSet<(String, String)>,
+    not_ready: BTreeSet<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct SliceState {
+    /// The EndpointSlice object's name once created.
+    name: Option<String>,
+    members: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct SvcState {
+    /// Rebuild everything from a fresh list at the next sync (new or changed service).
+    full: bool,
+    publish: bool,
+    pods: BTreeMap<String, PodView>,
+    subsets: BTreeMap<String, SubsetIndex>,
+    ready_names: BTreeSet<String>,
+    not_ready_names: BTreeSet<String>,
+    endpoints_dirty: bool,
+    /// Slices by creation order (the first stays even when empty).
+    slices: BTreeMap<u64, SliceState>,
+    next_slice: u64,
+    slice_of: BTreeMap<String, u64>,
+    dirty_slices: BTreeSet<u64>,
+    /// Pods that joined the slices since the last sync (placed at sync, first fit).
+    unplaced: BTreeSet<String>,
+    /// resourceVersions this controller wrote last (its own writes need no resync).
+    own_rvs: BTreeSet<String>,
+}
+
+impl SvcState {
+    fn remove_pod(&mut self, name: &str) {
+        let Some(old) = self.pods.remove(name) else {
+            return;
+        };
+        if old.in_endpoints {
+            if let Some(sub) = self.subsets.get_mut(&old.ports_key) {
+                sub.names.remove(name);
+                let k = (old.ip.clone(), name.to_string());
+                sub.ready.remove(&k);
+                sub.not_ready.remove(&k);
+                if sub.names.is_empty() {
+                    self.subsets.remove(&old.ports_key);
+                }
+            }
+            self.ready_names.remove(name);
+            self.not_ready_names.remove(name);
+            self.endpoints_dirty = true;
+        }
+        if old.in_slices {
+            self.unplaced.remove(name);
+            if let Some(id) = self.slice_of.remove(name) {
+                if let Some(sl) = self.slices.get_mut(&id) {
+                    sl.members.remove(name);
+                }
+                self.dirty_slices.insert(id);
+            }
+        }
+    }
+
+    fn add_pod(&mut self, name: &str, view: PodView) {
+        if view.in_endpoints {
+            let sub = self
+                .subsets
+                .entry(view.ports_key.clone())
+                .or_insert_with(|| SubsetIndex {
+                    ports: view.ports.clone(),
+                    ..Default::default()
+                });
+            sub.names.insert(name.to_string());
+            let k = (view.ip.clone(), name.to_string());
+            if view.endpoints_ready(self.publish) {
+                sub.ready.insert(k);
+                self.ready_names.insert(name.to_string());
+            } else {
+                sub.not_ready.insert(k);
+                self.not_ready_names.insert(name.to_string());
+            }
+            self.endpoints_dirty = true;
+        }
+        if view.in_slices {
+            self.unplaced.insert(name.to_string());
+        }
+        self.pods.insert(name.to_string(), view);
+    }
+
+    /// Applies a pod's new view (None: not selected any more). Returns whether anything changed.
+    fn set_pod(&mut self, name: &str, view: Option<PodView>) -> bool {
+        if self.pods.get(name) == view.as_ref() {
+            return false;
+        }
+        // A pod that stays in the slices keeps its slice (the reconciler updates in place).
+        let kept_slice = match (&view, self.pods.get(name)) {
+            (Some(v), Some(old)) if v.in_slices && old.in_slices => {
+                self.slice_of.get(name).copied()
+            }
+            _ => None,
+        };
+        self.remove_pod(name);
+        if let Some(v) = view {
+            self.add_pod(name, v);
+            if let Some(id) = kept_slice {
+                if let Some(sl) = self.slices.get_mut(&id) {
+                    self.unplaced.remove(name);
+                    sl.members.insert(name.to_string());
+                    self.slice_of.insert(name.to_string(), id);
+                }
+            }
+        }
+        true
+    }
 }
 
 fn svc_key(ns: &str, name: &str) -> ObjectRef {
@@ -118,25 +336,72 @@ impl Controller for EndpointsController {
 
     fn watch(&mut self, ev: &WatchEvent, api: &ApiServer, enqueue: &mut dyn FnMut(ObjectRef)) {
         match &*ev.object {
-            Object::Service(s) => enqueue(svc_key(s.metadata.ns(), &s.metadata.name)),
+            Object::Service(s) => {
+                let key = svc_key(s.metadata.ns(), &s.metadata.name);
+                if let Some(st) = self.services.get_mut(&key) {
+                    st.full = true;
+                }
+                enqueue(key);
+            }
             Object::Pod(p) => {
                 let ns = p.metadata.ns();
                 let gone = ev.type_ == WatchEventType::Deleted;
+                let name = &p.metadata.name;
                 for s in api.list::<Service>(Some(ns)) {
-                    if !gone && selects(s, p) {
-                        enqueue(svc_key(ns, &s.metadata.name));
+                    if s.spec.selector.is_empty() {
+                        continue;
+                    }
+                    let key = svc_key(ns, &s.metadata.name);
+                    let selected = !gone && selects(s, p);
+                    let st = match self.services.get_mut(&key) {
+                        Some(st) => st,
+                        None if selected => {
+                            // Never synced yet: the first sync lists everything.
+                            self.services.insert(
+                                key.clone(),
+                                SvcState {
+                                    full: true,
+                                    ..Default::default()
+                                },
+                            );
+                            enqueue(key);
+                            continue;
+                        }
+                        None => continue,
+                    };
+                    if st.full {
+                        if selected || st.pods.contains_key(name) {
+                            enqueue(key);
+                        }
+                        continue;
+                    }
+                    let view = selected.then(|| PodView::of(s, p, st.publish));
+                    if st.set_pod(name, view) {
+                        enqueue(key);
                     }
                 }
-                for (k, m) in &self.members {
-                    if k.namespace == ns && m.contains(&p.metadata.name) {
-                        enqueue(k.clone());
-                    }
-                }
+                // A pod of a service deleted meanwhile: its state goes with the next sync.
             }
-            Object::Endpoints(e) => enqueue(svc_key(e.metadata.ns(), &e.metadata.name)),
+            Object::Endpoints(e) => {
+                let key = svc_key(e.metadata.ns(), &e.metadata.name);
+                if let Some(st) = self.services.get_mut(&key) {
+                    if st.own_rvs.contains(&e.metadata.resource_version) {
+                        return;
+                    }
+                    st.endpoints_dirty = true;
+                }
+                enqueue(key);
+            }
             Object::EndpointSlice(s) => {
                 if let Some(svc) = s.metadata.labels.get(SERVICE_NAME_LABEL) {
-                    enqueue(svc_key(s.metadata.ns(), svc));
+                    let key = svc_key(s.metadata.ns(), svc);
+                    if let Some(st) = self.services.get_mut(&key) {
+                        if st.own_rvs.contains(&s.metadata.resource_version) {
+                            return;
+                        }
+                        st.full = true;
+                    }
+                    enqueue(key);
                 }
             }
             _ => {}
@@ -146,7 +411,7 @@ impl Controller for EndpointsController {
     fn handle(&mut self, key: &ObjectRef, _tag: u32, ctx: &mut Ctx<'_>) {
         let ns = key.namespace.clone();
         let Some(svc) = ctx.api.get::<Service>(&ns, &key.name).cloned() else {
-            self.members.remove(key);
+            self.services.remove(key);
             let mut removed = false;
             let opts = DeleteOptions::default();
             if ctx.api.get::<Endpoints>(&ns, &key.name).is_some() {
@@ -179,139 +444,300 @@ impl Controller for EndpointsController {
             return;
         };
         if svc.spec.selector.is_empty() {
+            self.services.remove(key);
             if ns == "default" && key.name == "kubernetes" {
                 self.sync_apiserver_endpoints(&svc, ctx);
             }
             return;
         }
-        let publish = svc.spec.publish_not_ready_addresses == Some(true);
-        let mut pods: Vec<Pod> = ctx
-            .api
-            .list::<Pod>(Some(&ns))
-            .filter(|p| selects(&svc, p))
-            .cloned()
-            .collect();
-        pods.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
-        self.members.insert(
-            key.clone(),
-            pods.iter().map(|p| p.metadata.name.clone()).collect(),
-        );
+        let st = self
+            .services
+            .entry(key.clone())
+            .or_insert_with(|| SvcState {
+                full: true,
+                ..Default::default()
+            });
+        if st.full {
+            rebuild(st, &svc, ctx.api);
+        }
+        st.own_rvs.clear();
 
         // ---- Endpoints (endpoints controller: terminating pods only with publishNotReady) ----
-        let mut subsets: Vec<(Vec<Value>, EndpointSubset)> = Vec::new();
-        let mut ready_names = Vec::new();
-        let mut unready_names = Vec::new();
-        for pod in pods
-            .iter()
-            .filter(|p| should_pod_be_in_endpoints(p, publish))
-        {
-            let ports: Vec<Value> = svc
-                .spec
-                .ports
-                .iter()
-                .filter_map(|sp| {
-                    let port = find_port(pod, sp.target_port.as_ref(), sp.port)?;
-                    let mut v = json!({"port": port, "protocol": sp.protocol.clone().unwrap_or_else(|| "TCP".into())});
-                    if let Some(n) = sp.name.as_deref().filter(|n| !n.is_empty()) {
-                        v["name"] = json!(n);
-                    }
-                    Some(v)
-                })
-                .collect();
-            let addr = EndpointAddress {
-                ip: pod.status.pod_ip.clone().unwrap_or_default(),
-                hostname: should_set_hostname(pod, &svc)
-                    .then(|| pod.spec.hostname.clone().unwrap_or_default()),
-                node_name: pod.spec.node_name.clone(),
-                target_ref: Some(json!({
-                    "kind": "Pod", "name": pod.metadata.name,
-                    "namespace": pod.metadata.ns(), "uid": pod.metadata.uid,
-                })),
-            };
-            let idx = match subsets.iter().position(|(p, _)| *p == ports) {
-                Some(i) => i,
-                None => {
-                    subsets.push((
-                        ports.clone(),
-                        EndpointSubset {
-                            ports,
-                            ..Default::default()
-                        },
-                    ));
-                    subsets.len() - 1
-                }
-            };
-            if publish || pod.is_ready() {
-                ready_names.push(pod.metadata.name.clone());
-                subsets[idx].1.addresses.push(addr);
-            } else {
-                unready_names.push(pod.metadata.name.clone());
-                subsets[idx].1.not_ready_addresses.push(addr);
+        let mut changed_ep = false;
+        if std::mem::take(&mut st.endpoints_dirty) {
+            let (subsets, truncated) = endpoint_subsets(st, &ns);
+            let mut ep_meta = ObjectMeta::named(Some(&ns), &key.name);
+            ep_meta.labels = service_labels(&svc);
+            if truncated {
+                ep_meta
+                    .annotations
+                    .insert(OVER_CAPACITY_ANNOTATION.into(), "truncated".into());
+            }
+            if let Some(rv) = write_endpoints(ctx, ep_meta, subsets) {
+                changed_ep = true;
+                st.own_rvs.insert(rv);
             }
         }
-        let mut subsets: Vec<EndpointSubset> = subsets.into_iter().map(|(_, s)| s).collect();
-        for s in &mut subsets {
-            // RepackSubsets: addresses sorted by IP (byte order of the string), then UID.
-            s.addresses.sort_by(|a, b| a.ip.cmp(&b.ip));
-            s.not_ready_addresses.sort_by(|a, b| a.ip.cmp(&b.ip));
-        }
-        let mut ep_meta = ObjectMeta::named(Some(&ns), &key.name);
-        ep_meta.labels = service_labels(&svc);
-        let changed_ep = write_endpoints(ctx, ep_meta, subsets);
 
-        // ---- EndpointSlice (includes terminating pods with their conditions) ----
-        let mut endpoints = Vec::new();
-        for pod in pods.iter().filter(|p| should_pod_be_in_endpoints(p, true)) {
-            let terminating = pod.metadata.is_deleting();
-            let ready = pod.is_ready();
-            let mut e = json!({
-                "addresses": [pod.status.pod_ip.clone().unwrap_or_default()],
-                "conditions": {
-                    "ready": publish || (ready && !terminating),
-                    "serving": ready,
-                    "terminating": terminating,
-                },
-                "targetRef": {"kind": "Pod", "name": pod.metadata.name, "namespace": ns, "uid": pod.metadata.uid},
-            });
-            if should_set_hostname(pod, &svc) {
-                e["hostname"] = json!(pod.spec.hostname.clone().unwrap_or_default());
-            }
-            if let Some(n) = &pod.spec.node_name {
-                e["nodeName"] = json!(n);
-            }
-            endpoints.push(e);
-        }
-        let ports: Vec<Value> = svc
-            .spec
-            .ports
-            .iter()
-            .map(|sp| {
-                let port = match &sp.target_port {
-                    Some(IntOrString::Int(n)) => json!(n),
-                    Some(IntOrString::Str(_)) => pods
-                        .iter()
-                        .find_map(|p| find_port(p, sp.target_port.as_ref(), sp.port))
-                        .map_or(Value::Null, |p| json!(p)),
-                    None => json!(sp.port),
-                };
-                json!({
-                    "name": sp.name.clone().unwrap_or_default(),
-                    "port": port,
-                    "protocol": sp.protocol.clone().unwrap_or_else(|| "TCP".into()),
-                })
-            })
-            .collect();
-        let changed_slice = write_slice(ctx, &svc, endpoints, ports);
+        // ---- EndpointSlices (include terminating pods with their conditions) ----
+        let changed_slice = sync_slices(st, &svc, ctx);
         if changed_ep || changed_slice {
+            let names = |set: &BTreeSet<String>| -> Vec<String> {
+                set.iter().take(REASON_NAMES_CAP).cloned().collect()
+            };
             ctx.reason(
                 key.clone(),
                 Reason::Endpoints(EndpointsReason::Updated {
-                    ready: ready_names,
-                    not_ready: unready_names,
+                    ready: names(&st.ready_names),
+                    not_ready: names(&st.not_ready_names),
+                    more_ready: st.ready_names.len().saturating_sub(REASON_NAMES_CAP),
+                    more_not_ready: st.not_ready_names.len().saturating_sub(REASON_NAMES_CAP),
                 }),
             );
         }
     }
+}
+
+/// Re-lists the service's pods and existing slices (first sync, or the service changed).
+fn rebuild(st: &mut SvcState, svc: &Service, api: &ApiServer) {
+    let ns = svc.metadata.ns();
+    let publish = svc.spec.publish_not_ready_addresses == Some(true);
+    *st = SvcState {
+        publish,
+        endpoints_dirty: true,
+        ..Default::default()
+    };
+    // Existing slices keep their pods where they are (the reconciler updates in place).
+    let mut holder: BTreeMap<String, u64> = BTreeMap::new();
+    for name in slices_of(api, ns, &svc.metadata.name) {
+        let id = st.next_slice;
+        st.next_slice += 1;
+        if let Some(slice) = api.get::<EndpointSlice>(ns, &name) {
+            for e in &slice.endpoints {
+                if let Some(pod) = e.pointer("/targetRef/name").and_then(Value::as_str) {
+                    holder.entry(pod.to_string()).or_insert(id);
+                }
+            }
+        }
+        st.slices.insert(
+            id,
+            SliceState {
+                name: Some(name),
+                members: BTreeSet::new(),
+            },
+        );
+        st.dirty_slices.insert(id);
+    }
+    for pod in api.list::<Pod>(Some(ns)).filter(|p| selects(svc, p)) {
+        let name = pod.metadata.name.clone();
+        st.add_pod(&name, PodView::of(svc, pod, publish));
+        if let Some(&id) = holder.get(&name) {
+            if let Some(sl) = st.slices.get_mut(&id) {
+                if st.unplaced.contains(&name) && sl.members.len() < MAX_ENDPOINTS_PER_SLICE {
+                    st.unplaced.remove(&name);
+                    sl.members.insert(name.clone());
+                    st.slice_of.insert(name, id);
+                }
+            }
+        }
+    }
+}
+
+/// The Endpoints subsets (`RepackSubsets` order) and whether `truncateEndpoints` cut them.
+fn endpoint_subsets(st: &SvcState, ns: &str) -> (Vec<EndpointSubset>, bool) {
+    let mut order: Vec<(&String, &Vec<Value>, &SubsetIndex)> = st
+        .subsets
+        .values()
+        .filter_map(|sub| sub.names.first().map(|n| (n, &sub.ports, sub)))
+        .collect();
+    order.sort_by(|a, b| a.0.cmp(b.0));
+    let total_ready: usize = order.iter().map(|(_, _, s)| s.ready.len()).sum();
+    let total_not_ready: usize = order.iter().map(|(_, _, s)| s.not_ready.len()).sum();
+    let truncated = total_ready + total_not_ready > ENDPOINTS_MAX_CAPACITY;
+    // truncateEndpoints: ready addresses first, each subset its proportion (rounded up).
+    let (truncate_ready, max, num_total) = if total_ready > ENDPOINTS_MAX_CAPACITY {
+        (true, ENDPOINTS_MAX_CAPACITY, total_ready)
+    } else {
+        (false, ENDPOINTS_MAX_CAPACITY - total_ready, total_not_ready)
+    };
+    let mut can_be_added = max;
+    let address = |ip: &str, name: &str| -> EndpointAddress {
+        let v = st.pods.get(name);
+        EndpointAddress {
+            ip: ip.to_string(),
+            hostname: v.and_then(|v| v.hostname.clone()),
+            node_name: v.and_then(|v| v.node_name.clone()),
+            target_ref: Some(json!({
+                "kind": "Pod", "name": name,
+                "namespace": ns, "uid": v.map_or("", |v| v.uid.as_str()),
+            })),
+        }
+    };
+    let take = |set: &BTreeSet<(String, String)>, n: usize| -> Vec<EndpointAddress> {
+        set.iter()
+            .take(n)
+            .map(|(ip, name)| address(ip, name))
+            .collect()
+    };
+    let mut out = Vec::with_capacity(order.len());
+    for (_, ports, sub) in order {
+        let mut s = EndpointSubset {
+            ports: ports.clone(),
+            ..Default::default()
+        };
+        if !truncated {
+            s.addresses = take(&sub.ready, usize::MAX);
+            s.not_ready_addresses = take(&sub.not_ready, usize::MAX);
+        } else {
+            let in_subset = if truncate_ready {
+                sub.ready.len()
+            } else {
+                sub.not_ready.len()
+            };
+            let to_be_added =
+                ((in_subset as f64 / num_total.max(1) as f64) * max as f64).ceil() as usize;
+            let to_be_added = to_be_added.min(can_be_added);
+            if truncate_ready {
+                s.addresses = take(&sub.ready, to_be_added);
+                can_be_added -= s.addresses.len();
+            } else {
+                s.addresses = take(&sub.ready, usize::MAX);
+                s.not_ready_addresses = take(&sub.not_ready, to_be_added);
+                can_be_added -= s.not_ready_addresses.len();
+            }
+        }
+        out.push(s);
+    }
+    (out, truncated)
+}
+
+/// The EndpointSlice reconciler, reduced: pods keep their slice, newcomers fill the first slice
+/// with room (at most [`MAX_ENDPOINTS_PER_SLICE`]), emptied slices other than the first are
+/// deleted. Only slices whose pods changed are rebuilt and compared.
+fn sync_slices(st: &mut SvcState, svc: &Service, ctx: &mut Ctx<'_>) -> bool {
+    let ns = svc.metadata.ns().to_string();
+    let name = svc.metadata.name.clone();
+    for pod in std::mem::take(&mut st.unplaced) {
+        let room = st
+            .slices
+            .iter()
+            .find(|(_, sl)| sl.members.len() < MAX_ENDPOINTS_PER_SLICE)
+            .map(|(&id, _)| id);
+        let id = room.unwrap_or_else(|| {
+            let id = st.next_slice;
+            st.next_slice += 1;
+            st.slices.insert(id, SliceState::default());
+            id
+        });
+        if let Some(sl) = st.slices.get_mut(&id) {
+            sl.members.insert(pod.clone());
+        }
+        st.slice_of.insert(pod, id);
+        st.dirty_slices.insert(id);
+    }
+    if st.slices.is_empty() {
+        st.slices.insert(st.next_slice, SliceState::default());
+        st.dirty_slices.insert(st.next_slice);
+        st.next_slice += 1;
+    }
+    let ports: Vec<Value> = svc
+        .spec
+        .ports
+        .iter()
+        .enumerate()
+        .map(|(i, sp)| {
+            let port = match &sp.target_port {
+                Some(IntOrString::Int(n)) => json!(n),
+                Some(IntOrString::Str(_)) => st
+                    .pods
+                    .values()
+                    .find_map(|v| v.found.get(i).copied().flatten())
+                    .map_or(Value::Null, |p| json!(p)),
+                None => json!(sp.port),
+            };
+            json!({
+                "name": sp.name.clone().unwrap_or_default(),
+                "port": port,
+                "protocol": sp.protocol.clone().unwrap_or_else(|| "TCP".into()),
+            })
+        })
+        .collect();
+    let mut labels = service_labels(svc);
+    labels.insert(SERVICE_NAME_LABEL.into(), name.clone());
+    labels.insert(MANAGED_BY_LABEL.into(), MANAGED_BY.into());
+    let first = st.slices.keys().next().copied();
+    let mut changed = false;
+    let opts = DeleteOptions::default();
+    // Ports can change without any pod changing (a named port's first pod): check the first
+    // slice every sync (the others are rewritten with it when they differ).
+    let ports_changed = first
+        .and_then(|id| st.slices.get(&id))
+        .and_then(|sl| sl.name.as_deref())
+        .and_then(|n| ctx.api.get::<EndpointSlice>(&ns, n))
+        .is_some_and(|s| s.ports != ports);
+    if ports_changed {
+        st.dirty_slices.extend(st.slices.keys().copied());
+    }
+    for id in std::mem::take(&mut st.dirty_slices) {
+        let Some(sl) = st.slices.get(&id) else {
+            continue;
+        };
+        if sl.members.is_empty() && Some(id) != first {
+            if let Some(n) = &sl.name {
+                changed |= ctx
+                    .api
+                    .delete(
+                        Kind::EndpointSlice,
+                        &ns,
+                        n,
+                        &opts,
+                        "endpointslice-controller",
+                    )
+                    .is_ok();
+            }
+            st.slices.remove(&id);
+            continue;
+        }
+        let endpoints: Vec<Value> = sl
+            .members
+            .iter()
+            .filter_map(|pod| st.pods.get(pod).map(|v| (pod, v)))
+            .map(|(pod, v)| {
+                let mut e = json!({
+                    "addresses": [v.ip],
+                    "conditions": {
+                        "ready": st.publish || (v.ready && !v.terminating),
+                        "serving": v.ready,
+                        "terminating": v.terminating,
+                    },
+                    "targetRef": {"kind": "Pod", "name": pod, "namespace": ns, "uid": v.uid},
+                });
+                if let Some(h) = &v.hostname {
+                    e["hostname"] = json!(h);
+                }
+                if let Some(n) = &v.node_name {
+                    e["nodeName"] = json!(n);
+                }
+                e
+            })
+            .collect();
+        let existing = sl.name.clone();
+        if let Some(obj) = write_slice(
+            ctx,
+            svc,
+            existing.as_deref(),
+            endpoints,
+            ports.clone(),
+            &labels,
+        ) {
+            changed = true;
+            st.own_rvs.insert(obj.meta().resource_version.clone());
+            if let Some(sl) = st.slices.get_mut(&id) {
+                sl.name = Some(obj.meta().name.clone());
+            }
+        }
+    }
+    changed
 }
 
 fn slices_of(api: &ApiServer, ns: &str, svc: &str) -> Vec<String> {
@@ -328,64 +754,74 @@ fn slices_of(api: &ApiServer, ns: &str, svc: &str) -> Vec<String> {
     }
 }
 
-fn write_endpoints(ctx: &mut Ctx<'_>, meta: ObjectMeta, subsets: Vec<EndpointSubset>) -> bool {
+/// Writes the Endpoints object if it differs; returns the new resourceVersion.
+fn write_endpoints(
+    ctx: &mut Ctx<'_>,
+    meta: ObjectMeta,
+    subsets: Vec<EndpointSubset>,
+) -> Option<String> {
     let ns = meta.ns().to_string();
-    match ctx.api.get::<Endpoints>(&ns, &meta.name).cloned() {
+    let written = match ctx.api.get::<Endpoints>(&ns, &meta.name) {
         Some(old) => {
-            if old.subsets == subsets && old.metadata.labels == meta.labels {
-                return false;
+            let annotation = |m: &ObjectMeta| m.annotations.get(OVER_CAPACITY_ANNOTATION).cloned();
+            if old.subsets == subsets
+                && old.metadata.labels == meta.labels
+                && annotation(&old.metadata) == annotation(&meta)
+            {
+                return None;
             }
             let mut e = old.clone();
             e.subsets = subsets;
             e.metadata.labels = meta.labels;
-            ctx.api.update(e.into(), "endpoint-controller").is_ok()
+            match meta.annotations.get(OVER_CAPACITY_ANNOTATION) {
+                Some(v) => {
+                    e.metadata
+                        .annotations
+                        .insert(OVER_CAPACITY_ANNOTATION.into(), v.clone());
+                }
+                None => {
+                    e.metadata.annotations.remove(OVER_CAPACITY_ANNOTATION);
+                }
+            }
+            ctx.api.update(e.into(), "endpoint-controller")
         }
         None => {
             let e = Endpoints {
                 metadata: meta,
                 subsets,
             };
-            ctx.api.create(e.into(), "endpoint-controller").is_ok()
+            ctx.api.create(e.into(), "endpoint-controller")
         }
-    }
+    };
+    written.ok().map(|o| o.meta().resource_version.clone())
 }
 
-fn write_slice(ctx: &mut Ctx<'_>, svc: &Service, endpoints: Vec<Value>, ports: Vec<Value>) -> bool {
+/// Writes one EndpointSlice (creating it when `existing` is None) if it differs.
+fn write_slice(
+    ctx: &mut Ctx<'_>,
+    svc: &Service,
+    existing: Option<&str>,
+    endpoints: Vec<Value>,
+    ports: Vec<Value>,
+    labels: &BTreeMap<String, String>,
+) -> Option<std::sync::Arc<Object>> {
     let ns = svc.metadata.ns().to_string();
     let name = svc.metadata.name.clone();
-    let mut labels = service_labels(svc);
-    labels.insert(SERVICE_NAME_LABEL.into(), name.clone());
-    labels.insert(MANAGED_BY_LABEL.into(), MANAGED_BY.into());
-    let existing = slices_of(ctx.api, &ns, &name);
-    let opts = DeleteOptions::default();
-    for extra in existing.iter().skip(1) {
-        let _ = ctx.api.delete(
-            Kind::EndpointSlice,
-            &ns,
-            extra,
-            &opts,
-            "endpointslice-controller",
-        );
-    }
-    match existing
-        .first()
-        .and_then(|n| ctx.api.get::<EndpointSlice>(&ns, n))
-        .cloned()
-    {
+    match existing.and_then(|n| ctx.api.get::<EndpointSlice>(&ns, n)) {
         Some(old) => {
-            if old.endpoints == endpoints && old.ports == ports && old.metadata.labels == labels {
-                return false;
+            if old.endpoints == endpoints && old.ports == ports && old.metadata.labels == *labels {
+                return None;
             }
-            let mut s = old;
+            let mut s = old.clone();
             s.endpoints = endpoints;
             s.ports = ports;
-            s.metadata.labels = labels;
-            ctx.api.update(s.into(), "endpointslice-controller").is_ok()
+            s.metadata.labels = labels.clone();
+            ctx.api.update(s.into(), "endpointslice-controller").ok()
         }
         None => {
             let mut meta = ObjectMeta::named(Some(&ns), "");
             meta.generate_name = Some(format!("{name}-"));
-            meta.labels = labels;
+            meta.labels = labels.clone();
             meta.owner_references = vec![OwnerReference {
                 api_version: "v1".into(),
                 kind: "Service".into(),
@@ -400,7 +836,7 @@ fn write_slice(ctx: &mut Ctx<'_>, svc: &Service, endpoints: Vec<Value>, ports: V
                 endpoints,
                 ports,
             };
-            ctx.api.create(s.into(), "endpointslice-controller").is_ok()
+            ctx.api.create(s.into(), "endpointslice-controller").ok()
         }
     }
 }

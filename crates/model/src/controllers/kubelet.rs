@@ -420,6 +420,67 @@ pub struct Kubelets {
     pods: BTreeMap<PodKey, PodRuntime>,
     /// Extra seconds for pulls of an image (full reference) — the SlowImagePull fault.
     slow_pulls: BTreeMap<String, u32>,
+    waiters: VolumeWaiters,
+}
+
+/// Bound pods by claim and by node, filed from watch events: the runtimes a PVC, PV or Node
+/// event may unblock (waiting for volumes) without walking every runtime on every event.
+#[derive(Debug, Clone, Default)]
+struct VolumeWaiters {
+    /// (ns, claim) → pods naming it.
+    by_claim: BTreeMap<(String, String), BTreeSet<String>>,
+    /// node → (ns, pod) bound to it.
+    by_node: BTreeMap<String, BTreeSet<(String, String)>>,
+    /// (ns, pod) → (node, claims) as filed.
+    filed: BTreeMap<(String, String), (String, Vec<String>)>,
+}
+
+impl VolumeWaiters {
+    fn file(&mut self, p: &Pod, gone: bool) {
+        let key = (p.metadata.ns().to_string(), p.metadata.name.clone());
+        let node = p.spec.node_name.clone().unwrap_or_default();
+        let claims: Vec<String> = p
+            .spec
+            .volumes
+            .iter()
+            .filter_map(|v| v.persistent_volume_claim.as_ref())
+            .map(|c| c.claim_name.clone())
+            .collect();
+        let want = (!gone && !node.is_empty()).then_some((node, claims));
+        if self.filed.get(&key) == want.as_ref() {
+            return;
+        }
+        if let Some((node, claims)) = self.filed.remove(&key) {
+            for c in claims {
+                let ck = (key.0.clone(), c);
+                if let Some(set) = self.by_claim.get_mut(&ck) {
+                    set.remove(&key.1);
+                    if set.is_empty() {
+                        self.by_claim.remove(&ck);
+                    }
+                }
+            }
+            if let Some(set) = self.by_node.get_mut(&node) {
+                set.remove(&key);
+                if set.is_empty() {
+                    self.by_node.remove(&node);
+                }
+            }
+        }
+        if let Some((node, claims)) = want {
+            for c in &claims {
+                self.by_claim
+                    .entry((key.0.clone(), c.clone()))
+                    .or_default()
+                    .insert(key.1.clone());
+            }
+            self.by_node
+                .entry(node.clone())
+                .or_default()
+                .insert(key.clone());
+            self.filed.insert(key, (node, claims));
+        }
+    }
 }
 
 impl Default for Kubelets {
@@ -485,6 +546,20 @@ impl Kubelets {
             nodes: BTreeMap::new(),
             pods: BTreeMap::new(),
             slow_pulls: BTreeMap::new(),
+            waiters: VolumeWaiters::default(),
+        }
+    }
+
+    /// Pods of `ns/name` with a runtime still waiting for its volumes, in runtime order.
+    fn waiting_runtimes(&self, ns: &str, name: &str, out: &mut BTreeSet<(String, String)>) {
+        let lo = (ns.to_string(), name.to_string(), String::new());
+        for ((n, m, _), rt) in self.pods.range(lo..) {
+            if n != ns || m != name {
+                break;
+            }
+            if !rt.volumes_ready {
+                out.insert((n.clone(), m.clone()));
+            }
         }
     }
 
@@ -640,16 +715,46 @@ impl Controller for Kubelets {
         match &*ev.object {
             Object::Pod(p) => {
                 let bound = !p.spec.node_name.as_deref().unwrap_or("").is_empty();
+                self.waiters.file(p, ev.type_ == WatchEventType::Deleted);
                 if bound || ev.type_ == WatchEventType::Deleted {
                     // A status write of our own comes back here too; the sync is a no-op then.
                     enqueue(pod_key(p));
                 }
             }
+            // Only what a waiting pod's volumes depend on: its claims, their volumes, its node.
             Object::Node(_) | Object::PersistentVolumeClaim(_) | Object::PersistentVolume(_) => {
-                for ((ns, name, _), rt) in &self.pods {
-                    if !rt.volumes_ready {
-                        enqueue(ObjectRef::new(Kind::Pod, ns, name));
+                let mut pods: BTreeSet<(String, String)> = BTreeSet::new();
+                let users = |ns: &str, claim: &str, pods: &mut BTreeSet<(String, String)>| {
+                    if let Some(set) = self
+                        .waiters
+                        .by_claim
+                        .get(&(ns.to_string(), claim.to_string()))
+                    {
+                        for name in set {
+                            self.waiting_runtimes(ns, name, pods);
+                        }
                     }
+                };
+                match &*ev.object {
+                    Object::Node(n) => {
+                        if let Some(set) = self.waiters.by_node.get(&n.metadata.name) {
+                            for (ns, name) in set {
+                                self.waiting_runtimes(ns, name, &mut pods);
+                            }
+                        }
+                    }
+                    Object::PersistentVolumeClaim(c) => {
+                        users(c.metadata.ns(), &c.metadata.name, &mut pods);
+                    }
+                    Object::PersistentVolume(pv) => {
+                        if let Some(c) = &pv.spec.claim_ref {
+                            users(&c.namespace, &c.name, &mut pods);
+                        }
+                    }
+                    _ => {}
+                }
+                for (ns, name) in pods {
+                    enqueue(ObjectRef::new(Kind::Pod, &ns, &name));
                 }
             }
             _ => {}
