@@ -325,6 +325,12 @@ pub fn with_status_of(old: &Object, new: &Object) -> Object {
 
 /// True when anything but metadata and status differs (what bumps `generation`).
 pub fn spec_changed(old: &Object, new: &Object) -> bool {
+    // Equal typed specs serialize equally: skip the JSON round trip on the common no-change.
+    match (old, new) {
+        (Object::Pod(a), Object::Pod(b)) if a.spec == b.spec => return false,
+        (Object::StatefulSet(a), Object::StatefulSet(b)) if a.spec == b.spec => return false,
+        _ => {}
+    }
     let strip = |o: &Object| {
         let mut v = o.to_value();
         if let Some(m) = v.as_object_mut() {

@@ -318,10 +318,10 @@ impl ApiServer {
             return Err(ApiError::invalid(kind, &name, errs));
         }
         self.warnings = validation::warnings(&obj);
-        if admission::spec_changed(&old, &obj) && admission::has_generation(kind) {
+        if admission::has_generation(kind) && admission::spec_changed(&old, &obj) {
             obj.meta_mut().generation = old.meta().generation + 1;
         }
-        if strip_rv(&obj) == strip_rv(&old) {
+        if equal_but_rv(&mut obj, &old) {
             // A no-op update writes nothing and emits no event, as the real apiserver does.
             return Ok(old);
         }
@@ -336,12 +336,12 @@ impl ApiServer {
         let Some(old) = self.store.get(&key(kind, &ns, &name)).cloned() else {
             return Err(ApiError::not_found(kind, &name));
         };
-        let merged = admission::with_status_of(&old, &obj);
+        let mut merged = admission::with_status_of(&old, &obj);
         let errs = validation::validate_status_update(&merged, &old);
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind, &name, errs));
         }
-        if strip_rv(&merged) == strip_rv(&old) {
+        if equal_but_rv(&mut merged, &old) {
             return Ok(old);
         }
         Ok(self.store_and_emit(merged, WatchEventType::Modified))
@@ -501,8 +501,13 @@ fn add_finalizer(m: &mut ObjectMeta, f: &str) -> bool {
     true
 }
 
-fn strip_rv(o: &Object) -> Object {
-    let mut o = o.clone();
-    o.meta_mut().resource_version.clear();
-    o
+/// `new == old` ignoring resourceVersion, without cloning either.
+fn equal_but_rv(new: &mut Object, old: &Object) -> bool {
+    let saved = std::mem::replace(
+        &mut new.meta_mut().resource_version,
+        old.meta().resource_version.clone(),
+    );
+    let equal = *new == *old;
+    new.meta_mut().resource_version = saved;
+    equal
 }

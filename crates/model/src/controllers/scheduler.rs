@@ -95,6 +95,10 @@ pub struct Scheduler {
     queue: BTreeMap<ObjectRef, Queued>,
     assumed: BTreeMap<ObjectRef, Assumed>,
     next_seq: u64,
+    /// The scheduler cache's bound pods: non-terminal pods assigned to a node, with their
+    /// requests, summed per node — kept from watch events instead of a list per pass.
+    bound: BTreeMap<ObjectRef, (String, NodeLoad)>,
+    node_load: BTreeMap<String, NodeLoad>,
 }
 
 impl Default for Scheduler {
@@ -110,7 +114,33 @@ impl Scheduler {
             queue: BTreeMap::new(),
             assumed: BTreeMap::new(),
             next_seq: 0,
+            bound: BTreeMap::new(),
+            node_load: BTreeMap::new(),
         }
+    }
+
+    /// Files a pod event in the bound-pod cache.
+    fn cache_pod(&mut self, key: &ObjectRef, pod: &Pod, gone: bool) {
+        if let Some((node, l)) = self.bound.remove(key) {
+            if let Some(total) = self.node_load.get_mut(&node) {
+                total.pods -= l.pods;
+                total.milli_cpu -= l.milli_cpu;
+                total.memory -= l.memory;
+                if total.pods == 0 {
+                    self.node_load.remove(&node);
+                }
+            }
+        }
+        let Some(node) = pod.spec.node_name.as_deref().filter(|n| !n.is_empty()) else {
+            return;
+        };
+        if gone || pod.is_terminal() {
+            return;
+        }
+        let mut l = NodeLoad::default();
+        add_load(&mut l, pod);
+        add_load_sum(self.node_load.entry(node.to_string()).or_default(), l);
+        self.bound.insert(key.clone(), (node.to_string(), l));
     }
 
     /// A cluster event that may make parked pods schedulable (`MoveAllToActiveOrBackoffQueue`).
@@ -140,6 +170,7 @@ impl Controller for Scheduler {
             Object::Pod(pod) => {
                 let key = ObjectRef::new(Kind::Pod, pod.metadata.ns(), &pod.metadata.name);
                 let gone = ev.type_ == WatchEventType::Deleted;
+                self.cache_pod(&key, pod, gone);
                 if !gone && wants_scheduling(pod) {
                     if !self.queue.contains_key(&key) {
                         self.next_seq += 1;
@@ -189,7 +220,7 @@ impl Controller for Scheduler {
         let mut order: Vec<(u64, ObjectRef)> =
             self.queue.iter().map(|(k, q)| (q.seq, k.clone())).collect();
         order.sort();
-        let mut snapshot = Snapshot::take(ctx.api, &self.assumed);
+        let mut snapshot = Snapshot::take(ctx.api, &self.node_load, &self.assumed);
         let mut attempted = 0usize;
         let mut next_wake: Option<Time> = None;
         let mut more = false;
@@ -266,12 +297,12 @@ enum Outcome {
 
 /// Per-node view of one scheduling pass (the scheduler cache's NodeInfos).
 struct Snapshot {
-    nodes: Vec<Node>,
+    nodes: Vec<std::sync::Arc<Object>>,
     /// Non-terminal pods per node (bound + assumed), and their summed requests.
     load: BTreeMap<String, NodeLoad>,
 }
 
-#[derive(Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct NodeLoad {
     pods: u64,
     milli_cpu: u64,
@@ -279,18 +310,14 @@ struct NodeLoad {
 }
 
 impl Snapshot {
-    fn take(api: &ApiServer, assumed: &BTreeMap<ObjectRef, Assumed>) -> Snapshot {
-        let nodes: Vec<Node> = api.list::<Node>(None).cloned().collect();
-        let mut load: BTreeMap<String, NodeLoad> = BTreeMap::new();
-        for p in api.list::<Pod>(None) {
-            let Some(n) = p.spec.node_name.as_deref().filter(|n| !n.is_empty()) else {
-                continue;
-            };
-            if p.is_terminal() {
-                continue;
-            }
-            add_load(load.entry(n.to_string()).or_default(), p);
-        }
+    fn take(
+        api: &ApiServer,
+        bound: &BTreeMap<String, NodeLoad>,
+        assumed: &BTreeMap<ObjectRef, Assumed>,
+    ) -> Snapshot {
+        let nodes: Vec<std::sync::Arc<Object>> =
+            api.list_objects(Kind::Node, None).cloned().collect();
+        let mut load = bound.clone();
         for (k, a) in assumed {
             if let Some(p) = api.get::<Pod>(&k.namespace, &k.name) {
                 if p.spec.node_name.as_deref().unwrap_or("").is_empty() {
@@ -300,6 +327,12 @@ impl Snapshot {
         }
         Snapshot { nodes, load }
     }
+}
+
+fn add_load_sum(l: &mut NodeLoad, o: NodeLoad) {
+    l.pods += o.pods;
+    l.milli_cpu += o.milli_cpu;
+    l.memory += o.memory;
 }
 
 fn add_load(l: &mut NodeLoad, p: &Pod) {
@@ -583,7 +616,11 @@ impl Scheduler {
         let mut feasible: Vec<(u64, String)> = Vec::new();
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut preemption: BTreeMap<&'static str, usize> = BTreeMap::new();
-        for node in &snap.nodes {
+        for node in snap
+            .nodes
+            .iter()
+            .filter_map(|o| <Node as crate::objects::Typed>::from_object(o))
+        {
             let load = snap
                 .load
                 .get(&node.metadata.name)

@@ -9,10 +9,12 @@
 //! [`PARALLEL_CREATES_PER_SYNC`] pods per sync (upstream would create them all in one sync)
 //! and requeues itself.
 
+use super::index::SetIndex;
 use super::pod_control::{self, why};
 use super::reason::{PodState, StsReason};
 use super::revisions::apply_revision;
 use super::utils::{self, *};
+use crate::api::ApiServer;
 use crate::controllers::Ctx;
 use crate::objects::{
     ControllerRevision, IntOrString, Kind, Object, Pod, StatefulSet, StatefulSetStatus, Typed,
@@ -653,4 +655,231 @@ fn process_condemned(
         },
     );
     Ok(true)
+}
+
+/// A replica `processReplica` passes over without a write or a word (with `minReadySeconds`
+/// 0): not failed, created, not Pending, not terminating, Running and Ready, identity,
+/// storage and claim retention up to date. `update_set` is the set at its update revision.
+pub fn is_quiet(api: &ApiServer, set: &StatefulSet, update_set: &StatefulSet, pod: &Pod) -> bool {
+    !is_failed_or_succeeded(pod)
+        && is_created(pod)
+        && !is_pending(pod)
+        && !is_terminating(pod)
+        && is_running_and_ready(pod)
+        && is_running_and_available(pod, 0, Time(0))
+        && identity_matches(set, pod)
+        && storage_matches(set, pod)
+        && pod_control::claims_match_retention_in(api, update_set, pod)
+}
+
+/// The last position (0-based, from the start ordinal) of the `slowStartBatch` batch holding
+/// `pos`: batches of 1, 2, 4, … then [`MAX_BATCH_SIZE`].
+fn batch_end(pos: i64) -> i64 {
+    let max = MAX_BATCH_SIZE as i64;
+    let (mut start, mut size) = (0i64, 1i64);
+    while size < max {
+        if pos < start + size {
+            return start + size - 1;
+        }
+        start += size;
+        size = (size * 2).min(max);
+    }
+    start + ((pos - start) / max + 1) * max - 1
+}
+
+/// `updateStatefulSet` over the per-set index: the walks of `update_stateful_set` step over
+/// runs of quiet replicas, which they would pass without a write or a word, so the decisions
+/// and reasons are the same. The caller guarantees what makes that hold: the set is not being
+/// deleted, `minReadySeconds` is 0, RollingUpdate without `MaxUnavailableStatefulSet`, no
+/// condemned pod, and no claim to adopt or release.
+#[allow(clippy::too_many_arguments)]
+pub fn update_stateful_set_fast(
+    ctx: &mut Ctx<'_>,
+    set: &StatefulSet,
+    current: &ControllerRevision,
+    update: &ControllerRevision,
+    update_set: StatefulSet,
+    collision_count: i32,
+    idx: &SetIndex,
+    create_budget: u32,
+) -> (StatefulSetStatus, Result<RoundOutcome, String>) {
+    let r = Round {
+        set,
+        current_set: apply_revision(set, current),
+        update_set,
+        current_rev: current.metadata.name.clone(),
+        update_rev: update.metadata.name.clone(),
+        monotonic: !set.is_parallel(),
+        min_ready: 0,
+        now: ctx.now,
+        start: start_ordinal(set),
+        end: end_ordinal(set),
+        ns: set.metadata.ns().to_string(),
+    };
+    let mut status = StatefulSetStatus {
+        observed_generation: Some(set.metadata.generation),
+        current_revision: r.current_rev.clone(),
+        update_revision: r.update_rev.clone(),
+        collision_count: Some(collision_count),
+        ..Default::default()
+    };
+    idx.counts.write_to(&mut status);
+    // The full walk reads the pods as claimed at the start of the sync; a pod is only written
+    // while its own ordinal is processed, so fetching on first use and keeping it is the same.
+    let mut snapshot: BTreeMap<i64, Option<Arc<Object>>> = BTreeMap::new();
+    let mut fetch = |api: &ApiServer, ord: i64| -> Option<Arc<Object>> {
+        snapshot
+            .entry(ord)
+            .or_insert_with(|| {
+                idx.existing.run_containing(ord)?;
+                api.get_object(Kind::Pod, &r.ns, &pod_name(set, ord))
+                    .cloned()
+            })
+            .clone()
+    };
+    let set_name = set.metadata.name.clone();
+    let mut outcome = RoundOutcome::default();
+    if r.monotonic {
+        let mut ord = r.start;
+        while ord <= r.end {
+            if let Some((_, hi)) = idx.quiet.run_containing(ord) {
+                ord = hi + 1;
+                continue;
+            }
+            let obj = fetch(ctx.api, ord);
+            match process_replica(ctx, &r, ord, obj.as_ref().and_then(as_pod)) {
+                Ok(false) => {}
+                Ok(true) => return (status, Ok(outcome)),
+                Err(e) => return (status, Err(e)),
+            }
+            ord += 1;
+        }
+    } else {
+        let mut errs: Vec<String> = Vec::new();
+        let mut created = 0u32;
+        let mut stop_after: Option<i64> = None;
+        let mut ord = r.start;
+        while ord <= r.end {
+            if stop_after.is_some_and(|s| ord > s) {
+                break;
+            }
+            if let Some((_, hi)) = idx.quiet.run_containing(ord) {
+                ord = hi + 1;
+                continue;
+            }
+            let obj = fetch(ctx.api, ord);
+            if obj.is_none() {
+                if created >= create_budget {
+                    outcome.capped = true;
+                    why(
+                        ctx,
+                        Kind::StatefulSet,
+                        &r.ns,
+                        &set_name,
+                        StsReason::CreationBatchCapped { created },
+                    );
+                    break;
+                }
+                created += 1;
+            }
+            if let Err(e) = process_replica(ctx, &r, ord, obj.as_ref().and_then(as_pod)) {
+                errs.push(e);
+            }
+            if !errs.is_empty() && stop_after.is_none() {
+                stop_after = Some(r.start + batch_end(ord - r.start));
+            }
+            ord += 1;
+        }
+        if let Some(e) = pod_control::aggregate(&errs) {
+            return (status, Err(e));
+        }
+        if outcome.capped {
+            return (status, Ok(outcome));
+        }
+    }
+    // No condemned pods: their claim fixing and processCondemned have nothing to do.
+    let partition = i64::from(set.partition().unwrap_or(0));
+    let low = r.start + partition;
+    let mut ord = r.end;
+    while ord >= low {
+        if let Some((lo, _)) = idx.quiet_updated.run_containing(ord) {
+            ord = lo - 1;
+            continue;
+        }
+        let obj = fetch(ctx.api, ord);
+        let Some(p) = obj.as_ref().and_then(as_pod) else {
+            let name = pod_name(set, ord);
+            why(
+                ctx,
+                Kind::Pod,
+                &r.ns,
+                &name.clone(),
+                StsReason::WaitingForUpdatedPod { pod: name },
+            );
+            return (status, Ok(outcome));
+        };
+        if pod_revision(p) != r.update_rev && !is_terminating(p) {
+            let result = pod_control::delete_pod(ctx, set, p);
+            if let Err(e) = &result {
+                if !e.ends_with("not found") {
+                    return (status, Err(e.clone()));
+                }
+            }
+            why(
+                ctx,
+                Kind::Pod,
+                &r.ns,
+                &p.metadata.name,
+                StsReason::DeletedOutdatedRevision {
+                    pod: p.metadata.name.clone(),
+                    revision: r.update_rev.clone(),
+                    partition: partition as i32,
+                },
+            );
+            status.current_replicas -= 1;
+            return (status, Ok(outcome));
+        }
+        if is_unavailable(p, r.min_ready, r.now) {
+            why(
+                ctx,
+                Kind::Pod,
+                &r.ns,
+                &p.metadata.name,
+                StsReason::WaitingForUpdatedPod {
+                    pod: p.metadata.name.clone(),
+                },
+            );
+            return (status, Ok(outcome));
+        }
+        ord -= 1;
+    }
+    (status, Ok(outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::batch_end;
+
+    #[test]
+    fn batch_ends_follow_slow_start() {
+        // Walk the batches as slowStartBatch does and compare every position.
+        let (mut batch, mut in_batch) = (1usize, 0usize);
+        let mut ends = Vec::new();
+        for pos in 0..3_000i64 {
+            in_batch += 1;
+            if in_batch == batch {
+                ends.push(pos);
+                batch = (batch * 2).min(super::MAX_BATCH_SIZE);
+                in_batch = 0;
+            }
+        }
+        let mut e = ends.iter();
+        let mut current = *e.next().unwrap();
+        for pos in 0..2_500i64 {
+            if pos > current {
+                current = *e.next().unwrap();
+            }
+            assert_eq!(batch_end(pos), current, "position {pos}");
+        }
+    }
 }

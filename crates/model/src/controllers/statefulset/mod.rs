@@ -9,6 +9,7 @@
 //! - pod names with a zero-padded ordinal (`web-01`) get no ordinal (see `utils`).
 
 pub mod control;
+pub mod index;
 pub mod pod_control;
 pub mod reason;
 pub mod revisions;
@@ -49,6 +50,8 @@ pub struct StatefulSetController {
     failures: HashMap<ObjectRef, u32>,
     /// Parallel creation hit its cap: no more creations for this set before this time.
     throttled_until: HashMap<ObjectRef, crate::time::Time>,
+    /// Per-set incremental state (see `index`): syncs walk only what changed.
+    indexes: HashMap<ObjectRef, index::SetIndex>,
 }
 
 fn filing(pod: &Pod) -> Filed {
@@ -104,6 +107,16 @@ impl StatefulSetController {
         self.filed.insert((ns.to_string(), pod.to_string()), f);
     }
 
+    /// Tells the index of set `set` in `ns` (if it has one) that candidate `pod` changed.
+    fn touch(&mut self, ns: &str, set: &str, pod: &str) {
+        if let Some(idx) = self
+            .indexes
+            .get_mut(&ObjectRef::new(Kind::StatefulSet, ns, set))
+        {
+            idx.touch(pod);
+        }
+    }
+
     /// Pods set `name` in `ns` may claim: those it controls and orphans named `<name>-<n>`.
     fn candidates(&self, ns: &str, name: &str) -> Vec<String> {
         let key = (ns.to_string(), name.to_string());
@@ -132,6 +145,11 @@ impl Controller for StatefulSetController {
             Object::Pod(pod) => {
                 let ns = pod.metadata.ns();
                 let old = self.unfile(ns, &pod.metadata.name);
+                for f in [old.clone(), Some(filing(pod))].into_iter().flatten() {
+                    if let Filed::Owned(set) | Filed::Orphan(set) = f {
+                        self.touch(ns, &set, &pod.metadata.name);
+                    }
+                }
                 if let Some(Filed::Owned(set)) = &old {
                     enqueue(ObjectRef::new(Kind::StatefulSet, ns, set));
                 }
@@ -159,6 +177,30 @@ impl Controller for StatefulSetController {
                 }
                 self.file(ns, &pod.metadata.name, f);
             }
+            // A claim changed: its pod's claim retention may have (`<template>-<set>-<n>`).
+            Object::PersistentVolumeClaim(c) if !self.indexes.is_empty() => {
+                let ns = c.metadata.ns();
+                let (parent, ordinal) = utils::parent_and_ordinal(&c.metadata.name);
+                if ordinal < 0 {
+                    return;
+                }
+                let mut pods = Vec::new();
+                for s in api.list::<StatefulSet>(Some(ns)) {
+                    let set = &s.metadata.name;
+                    let named = s.spec.volume_claim_templates.iter().any(|t| {
+                        parent.len() == t.metadata.name.len() + 1 + set.len()
+                            && parent.starts_with(t.metadata.name.as_str())
+                            && parent.ends_with(set.as_str())
+                            && parent.as_bytes().get(t.metadata.name.len()) == Some(&b'-')
+                    });
+                    if named {
+                        pods.push((set.clone(), utils::pod_name(s, ordinal)));
+                    }
+                }
+                for (set, pod) in pods {
+                    self.touch(ns, &set, &pod);
+                }
+            }
             _ => {}
         }
     }
@@ -183,6 +225,23 @@ impl Controller for StatefulSetController {
 }
 
 impl StatefulSetController {
+    /// Revisions of the set's pods: from the index when the pods were not listed.
+    fn live_revisions(
+        &self,
+        key: &ObjectRef,
+        from_index: bool,
+        pods: &[Arc<Object>],
+    ) -> BTreeSet<String> {
+        match self.indexes.get(key) {
+            Some(idx) if from_index => idx.live_revisions().map(str::to_string).collect(),
+            _ => pods
+                .iter()
+                .filter_map(control::as_pod)
+                .map(|p| utils::pod_revision(p).to_string())
+                .collect(),
+        }
+    }
+
     /// `StatefulSetController.sync` → `syncStatefulSet` → `UpdateStatefulSet`.
     fn sync(&mut self, key: &ObjectRef, ctx: &mut Ctx<'_>) -> Result<(), String> {
         let Some(set) = ctx
@@ -190,6 +249,7 @@ impl StatefulSetController {
             .get::<StatefulSet>(&key.namespace, &key.name)
             .cloned()
         else {
+            self.indexes.remove(key);
             return Ok(());
         };
         let Some(selector) = set.spec.selector.clone() else {
@@ -231,68 +291,34 @@ impl StatefulSetController {
             }
         }
 
-        // getPodsForStatefulSet → ClaimPods with the isMemberOf filter.
-        let mut pods: Vec<Arc<Object>> = Vec::new();
-        for name in self.candidates(&ns, &set.metadata.name) {
-            let Some(obj) = ctx.api.get_object(Kind::Pod, &ns, &name).cloned() else {
-                continue;
-            };
-            let Some(pod) = Pod::from_object(&obj) else {
-                continue;
-            };
-            let matches =
-                selector.matches(&pod.metadata.labels) && utils::is_member_of(&set, &name);
-            match pod.metadata.controller_ref() {
-                Some(r) if r.uid != set.metadata.uid => {}
-                Some(_) if matches => pods.push(obj.clone()),
-                Some(_) => {
-                    if set.metadata.is_deleting() {
-                        continue;
-                    }
-                    let mut released = pod.clone();
-                    released
-                        .metadata
-                        .owner_references
-                        .retain(|r| r.uid != set.metadata.uid);
-                    match ctx.api.update(released.into(), ACTOR) {
-                        Ok(_) => why(
-                            ctx,
-                            Kind::Pod,
-                            &ns,
-                            &name,
-                            StsReason::ReleasedPod { pod: name.clone() },
-                        ),
-                        Err(e) if e.reason == StatusReason::NotFound => {}
-                        Err(e) => return Err(e.to_string()),
-                    }
-                }
-                None => {
-                    if set.metadata.is_deleting() || !matches || pod.metadata.is_deleting() {
-                        continue;
-                    }
-                    let mut adopted = pod.clone();
-                    adopted
-                        .metadata
-                        .owner_references
-                        .push(utils::set_controller_ref(&set));
-                    match ctx.api.update(adopted.into(), ACTOR) {
-                        Ok(_) => {
-                            why(
-                                ctx,
-                                Kind::Pod,
-                                &ns,
-                                &name,
-                                StsReason::AdoptedPod { pod: name.clone() },
-                            );
-                            // Upstream keeps the pre-adoption copy in the claimed list.
-                            pods.push(obj.clone());
-                        }
-                        Err(e) if e.reason == StatusReason::NotFound => {}
-                        Err(e) => return Err(e.to_string()),
-                    }
-                }
-            }
-        }
+        // getPodsForStatefulSet → ClaimPods with the isMemberOf filter. The index knows
+        // whether that loop would write anything; when it would not (and the round can run
+        // over the index), the pods are not listed at all.
+        let fast_eligible = !set.metadata.is_deleting()
+            && set.min_ready_seconds() <= 0
+            && !set.is_on_delete()
+            && !ctx.api.gates.max_unavailable_stateful_set;
+        let needs_candidates = self
+            .indexes
+            .get(key)
+            .is_none_or(|i| !i.is_for(&set.metadata.uid));
+        let all_candidates = if needs_candidates {
+            self.candidates(&ns, &set.metadata.name)
+        } else {
+            Vec::new()
+        };
+        let no_claim_writes = self.indexes.entry(key.clone()).or_default().refresh_claims(
+            &set,
+            &selector,
+            ctx.api,
+            || all_candidates,
+        );
+        let use_index = fast_eligible && no_claim_writes;
+        let mut pods: Vec<Arc<Object>> = if use_index {
+            Vec::new()
+        } else {
+            self.claim_pods(&set, &selector, ctx)?
+        };
 
         // UpdateStatefulSet: revisions, the round, status, history.
         let mut revisions = list_revisions(ctx.api, &set);
@@ -300,10 +326,37 @@ impl StatefulSetController {
         let (current, update, collision_count) = match get_revisions(ctx, &set, &revisions) {
             Ok(v) => v,
             Err(e) => {
-                truncate_history(ctx, &set, &pods, &revisions, None, None);
+                if use_index {
+                    pods = self.claim_pods(&set, &selector, ctx)?;
+                }
+                let live = self.live_revisions(key, false, &pods);
+                truncate_history(ctx, &set, &live, &revisions, None, None);
                 return Err(e);
             }
         };
+        // Quietness and counts of the index for this round's revisions; a condemned pod
+        // sends the round down the full walk (scale-down), with the pods listed after all —
+        // the claiming loop writes nothing here, so running it after the revisions is the same.
+        let mut update_set = None;
+        let mut fast = false;
+        if use_index {
+            let us = revisions::apply_revision(&set, &update);
+            if let Some(idx) = self.indexes.get_mut(key) {
+                let api = &*ctx.api;
+                idx.refresh_members(
+                    &set,
+                    &current.metadata.name,
+                    &update.metadata.name,
+                    api,
+                    |p| control::is_quiet(api, &set, &us, p),
+                );
+                fast = idx.condemned.is_empty();
+            }
+            if !fast {
+                pods = self.claim_pods(&set, &selector, ctx)?;
+            }
+            update_set = Some(us);
+        }
         // The Parallel creation cap is a rate (one batch per CAPPED_REQUEUE_MS), not per sync:
         // pod events trigger syncs far more often than that.
         let throttle_end = self
@@ -322,17 +375,30 @@ impl StatefulSetController {
         } else {
             control::PARALLEL_CREATES_PER_SYNC
         };
-        let (status, round) = control::update_stateful_set(
-            ctx,
-            &set,
-            &current,
-            &update,
-            collision_count,
-            &pods,
-            budget,
-        );
+        let (status, round) = match (fast, update_set, self.indexes.get(key)) {
+            (true, Some(us), Some(idx)) => control::update_stateful_set_fast(
+                ctx,
+                &set,
+                &current,
+                &update,
+                us,
+                collision_count,
+                idx,
+                budget,
+            ),
+            _ => control::update_stateful_set(
+                ctx,
+                &set,
+                &current,
+                &update,
+                collision_count,
+                &pods,
+                budget,
+            ),
+        };
         let status_result = update_status(ctx, &set, status);
-        truncate_history(ctx, &set, &pods, &revisions, Some(&current), Some(&update));
+        let live = self.live_revisions(key, fast, &pods);
+        truncate_history(ctx, &set, &live, &revisions, Some(&current), Some(&update));
         let outcome = round?;
         let status = status_result?;
         if outcome.capped && !throttled {
@@ -551,7 +617,7 @@ fn update_status(
 fn truncate_history(
     ctx: &mut Ctx<'_>,
     set: &StatefulSet,
-    pods: &[Arc<Object>],
+    pod_revisions: &BTreeSet<String>,
     revisions: &[ControllerRevision],
     current: Option<&ControllerRevision>,
     update: Option<&ControllerRevision>,
@@ -563,9 +629,7 @@ fn truncate_history(
     let mut live: BTreeSet<&str> = BTreeSet::new();
     live.extend(current.map(|r| r.metadata.name.as_str()));
     live.extend(update.map(|r| r.metadata.name.as_str()));
-    for p in pods.iter().filter_map(control::as_pod) {
-        live.insert(utils::pod_revision(p));
-    }
+    live.extend(pod_revisions.iter().map(String::as_str));
     let history: Vec<&ControllerRevision> = revisions
         .iter()
         .filter(|r| !live.contains(r.metadata.name.as_str()))
@@ -596,5 +660,79 @@ fn truncate_history(
                 limit,
             },
         );
+    }
+}
+
+impl StatefulSetController {
+    /// `getPodsForStatefulSet` → `ClaimPods` with the `isMemberOf` filter: adopts matching
+    /// orphans, releases controlled pods that stopped matching, returns the set's pods.
+    fn claim_pods(
+        &self,
+        set: &StatefulSet,
+        selector: &crate::objects::LabelSelector,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Vec<Arc<Object>>, String> {
+        let ns = set.metadata.ns().to_string();
+        let mut pods: Vec<Arc<Object>> = Vec::new();
+        for name in self.candidates(&ns, &set.metadata.name) {
+            let Some(obj) = ctx.api.get_object(Kind::Pod, &ns, &name).cloned() else {
+                continue;
+            };
+            let Some(pod) = Pod::from_object(&obj) else {
+                continue;
+            };
+            let matches = selector.matches(&pod.metadata.labels) && utils::is_member_of(set, &name);
+            match pod.metadata.controller_ref() {
+                Some(r) if r.uid != set.metadata.uid => {}
+                Some(_) if matches => pods.push(obj.clone()),
+                Some(_) => {
+                    if set.metadata.is_deleting() {
+                        continue;
+                    }
+                    let mut released = pod.clone();
+                    released
+                        .metadata
+                        .owner_references
+                        .retain(|r| r.uid != set.metadata.uid);
+                    match ctx.api.update(released.into(), ACTOR) {
+                        Ok(_) => why(
+                            ctx,
+                            Kind::Pod,
+                            &ns,
+                            &name,
+                            StsReason::ReleasedPod { pod: name.clone() },
+                        ),
+                        Err(e) if e.reason == StatusReason::NotFound => {}
+                        Err(e) => return Err(e.to_string()),
+                    }
+                }
+                None => {
+                    if set.metadata.is_deleting() || !matches || pod.metadata.is_deleting() {
+                        continue;
+                    }
+                    let mut adopted = pod.clone();
+                    adopted
+                        .metadata
+                        .owner_references
+                        .push(utils::set_controller_ref(set));
+                    match ctx.api.update(adopted.into(), ACTOR) {
+                        Ok(_) => {
+                            why(
+                                ctx,
+                                Kind::Pod,
+                                &ns,
+                                &name,
+                                StsReason::AdoptedPod { pod: name.clone() },
+                            );
+                            // Upstream keeps the pre-adoption copy in the claimed list.
+                            pods.push(obj.clone());
+                        }
+                        Err(e) if e.reason == StatusReason::NotFound => {}
+                        Err(e) => return Err(e.to_string()),
+                    }
+                }
+            }
+        }
+        Ok(pods)
     }
 }

@@ -291,11 +291,19 @@ pub fn update_pod(ctx: &mut Ctx<'_>, set: &StatefulSet, pod_name: &str) -> Resul
 
 /// `ClaimsMatchRetentionPolicy` (missing claims are picked up on a later round).
 pub fn claims_match_retention(ctx: &Ctx<'_>, set: &StatefulSet, pod: &Pod) -> bool {
+    claims_match_retention_in(ctx.api, set, pod)
+}
+
+/// [`claims_match_retention`] against the store directly.
+pub fn claims_match_retention_in(
+    api: &crate::api::ApiServer,
+    set: &StatefulSet,
+    pod: &Pod,
+) -> bool {
     let ordinal = ordinal_of(&pod.metadata.name);
     set.spec.volume_claim_templates.iter().all(|t| {
         let name = utils::claim_name(&t.metadata.name, set, ordinal);
-        ctx.api
-            .get::<PersistentVolumeClaim>(set.metadata.ns(), &name)
+        api.get::<PersistentVolumeClaim>(set.metadata.ns(), &name)
             .is_none_or(|c| utils::claim_owner_up_to_date(c, set, pod))
     })
 }
