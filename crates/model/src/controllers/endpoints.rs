@@ -22,7 +22,7 @@ const MANAGED_BY: &str = "endpointslice-controller.k8s.io";
 const HEADLESS_LABEL: &str = "service.kubernetes.io/headless";
 
 /// Why the endpoints controllers acted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EndpointsReason {
     /// The service's endpoints now list `ready` ready and `not_ready` not-ready addresses.
     /// Lists name at most [`REASON_NAMES_CAP`] pods each; `more_*` count the rest.
@@ -64,6 +64,29 @@ impl fmt::Display for EndpointsReason {
                 )
             }
             EndpointsReason::Removed => f.write_str("service deleted: endpoints removed"),
+        }
+    }
+}
+
+/// Debug omits the `more_*` counts when zero (the form the reason log hash has always had).
+impl fmt::Debug for EndpointsReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EndpointsReason::Updated {
+                ready,
+                not_ready,
+                more_ready,
+                more_not_ready,
+            } => {
+                let mut d = f.debug_struct("Updated");
+                d.field("ready", ready).field("not_ready", not_ready);
+                if *more_ready > 0 || *more_not_ready > 0 {
+                    d.field("more_ready", more_ready)
+                        .field("more_not_ready", more_not_ready);
+                }
+                d.finish()
+            }
+            EndpointsReason::Removed => f.write_str("Removed"),
         }
     }
 }
@@ -192,6 +215,10 @@ struct SvcState {
     unplaced: BTreeSet<String>,
     /// resourceVersions this controller wrote last (its own writes need no resync).
     own_rvs: BTreeSet<String>,
+    /// The selected pods as of the last sync (a pod event for one of them queues a sync),
+    /// and the pods seen since, to bring it up to date at the next sync.
+    synced: BTreeSet<String>,
+    seen: BTreeSet<String>,
 }
 
 impl SvcState {
@@ -347,6 +374,20 @@ impl Controller for EndpointsController {
                 let ns = p.metadata.ns();
                 let gone = ev.type_ == WatchEventType::Deleted;
                 let name = &p.metadata.name;
+                // Enqueue exactly when (and in the order) upstream's handlers would — services
+                // selecting the pod now, then those that listed it at their last sync — even if
+                // nothing they publish changed: the sync is a no-op then, but when it runs is
+                // part of the history.
+                for s in api.list::<Service>(Some(ns)) {
+                    if !gone && selects(s, p) {
+                        enqueue(svc_key(ns, &s.metadata.name));
+                    }
+                }
+                for (k, st) in &self.services {
+                    if k.namespace == ns && st.synced.contains(name) {
+                        enqueue(k.clone());
+                    }
+                }
                 for s in api.list::<Service>(Some(ns)) {
                     if s.spec.selector.is_empty() {
                         continue;
@@ -364,31 +405,27 @@ impl Controller for EndpointsController {
                                     ..Default::default()
                                 },
                             );
-                            enqueue(key);
                             continue;
                         }
                         None => continue,
                     };
                     if st.full {
-                        if selected || st.pods.contains_key(name) {
-                            enqueue(key);
-                        }
                         continue;
                     }
+                    st.seen.insert(name.clone());
                     let view = selected.then(|| PodView::of(s, p, st.publish));
-                    if st.set_pod(name, view) {
-                        enqueue(key);
-                    }
+                    st.set_pod(name, view);
                 }
                 // A pod of a service deleted meanwhile: its state goes with the next sync.
             }
+            // Its own writes come back here too: nothing to redo then (but the sync is queued
+            // all the same, as upstream's handlers queue it).
             Object::Endpoints(e) => {
                 let key = svc_key(e.metadata.ns(), &e.metadata.name);
                 if let Some(st) = self.services.get_mut(&key) {
-                    if st.own_rvs.contains(&e.metadata.resource_version) {
-                        return;
+                    if !st.own_rvs.contains(&e.metadata.resource_version) {
+                        st.endpoints_dirty = true;
                     }
-                    st.endpoints_dirty = true;
                 }
                 enqueue(key);
             }
@@ -396,10 +433,9 @@ impl Controller for EndpointsController {
                 if let Some(svc) = s.metadata.labels.get(SERVICE_NAME_LABEL) {
                     let key = svc_key(s.metadata.ns(), svc);
                     if let Some(st) = self.services.get_mut(&key) {
-                        if st.own_rvs.contains(&s.metadata.resource_version) {
-                            return;
+                        if !st.own_rvs.contains(&s.metadata.resource_version) {
+                            st.full = true;
                         }
-                        st.full = true;
                     }
                     enqueue(key);
                 }
@@ -444,7 +480,6 @@ impl Controller for EndpointsController {
             return;
         };
         if svc.spec.selector.is_empty() {
-            self.services.remove(key);
             if ns == "default" && key.name == "kubernetes" {
                 self.sync_apiserver_endpoints(&svc, ctx);
             }
@@ -459,6 +494,15 @@ impl Controller for EndpointsController {
             });
         if st.full {
             rebuild(st, &svc, ctx.api);
+            st.synced = st.pods.keys().cloned().collect();
+        } else {
+            for name in std::mem::take(&mut st.seen) {
+                if st.pods.contains_key(&name) {
+                    st.synced.insert(name);
+                } else {
+                    st.synced.remove(&name);
+                }
+            }
         }
         st.own_rvs.clear();
 
