@@ -138,6 +138,10 @@ pub struct VolumeController {
     multi_attach_warned: BTreeSet<String>,
     /// Volumes with an attach sync already queued (dedupes the timer).
     attach_queued: BTreeSet<String>,
+    /// `attachments` by node (a Node event concerns only the volumes attached there).
+    attached_by_node: BTreeMap<String, BTreeSet<String>>,
+    /// (namespace, claim) → pods naming it, from the watch (instead of listing the namespace).
+    claim_users: BTreeMap<(String, String), BTreeSet<String>>,
 }
 
 impl Default for VolumeController {
@@ -181,7 +185,44 @@ impl VolumeController {
             provisioning: BTreeSet::new(),
             multi_attach_warned: BTreeSet::new(),
             attach_queued: BTreeSet::new(),
+            attached_by_node: BTreeMap::new(),
+            claim_users: BTreeMap::new(),
         }
+    }
+
+    fn attach_insert(&mut self, pv: &str, node: &str) {
+        if let Some(old) = self.attachments.insert(pv.to_string(), node.to_string()) {
+            self.unfile_attachment(pv, &old);
+        }
+        self.attached_by_node
+            .entry(node.to_string())
+            .or_default()
+            .insert(pv.to_string());
+    }
+
+    fn attach_remove(&mut self, pv: &str) -> Option<String> {
+        let node = self.attachments.remove(pv)?;
+        self.unfile_attachment(pv, &node);
+        Some(node)
+    }
+
+    fn unfile_attachment(&mut self, pv: &str, node: &str) {
+        if let Some(set) = self.attached_by_node.get_mut(node) {
+            set.remove(pv);
+            if set.is_empty() {
+                self.attached_by_node.remove(node);
+            }
+        }
+    }
+
+    /// Pods of `ns` that name claim `claim`, in list (name) order.
+    fn users_of<'a>(&self, api: &'a ApiServer, ns: &str, claim: &str) -> Vec<&'a Pod> {
+        self.claim_users
+            .get(&(ns.to_string(), claim.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|name| api.get::<Pod>(ns, name))
+            .collect()
     }
 
     /// Which node each attached volume is attached to.
@@ -208,8 +249,23 @@ impl Controller for VolumeController {
                 }
             }
             Object::Pod(p) => {
+                let ns = p.metadata.ns();
                 for c in claims_of(p) {
-                    enqueue(pvc_key(p.metadata.ns(), c));
+                    let k = (ns.to_string(), c.to_string());
+                    if ev.type_ == WatchEventType::Deleted {
+                        if let Some(set) = self.claim_users.get_mut(&k) {
+                            set.remove(&p.metadata.name);
+                            if set.is_empty() {
+                                self.claim_users.remove(&k);
+                            }
+                        }
+                    } else {
+                        self.claim_users
+                            .entry(k)
+                            .or_default()
+                            .insert(p.metadata.name.clone());
+                    }
+                    enqueue(pvc_key(ns, c));
                 }
                 if ev.type_ == WatchEventType::Deleted {
                     self.multi_attach_warned.remove(&p.metadata.uid);
@@ -217,10 +273,13 @@ impl Controller for VolumeController {
             }
             Object::Node(n) => {
                 // Node health changes the force-detach clock of volumes attached there.
-                for (pv, node) in &self.attachments {
-                    if *node == n.metadata.name {
-                        enqueue(pv_key(pv));
-                    }
+                for pv in self
+                    .attached_by_node
+                    .get(&n.metadata.name)
+                    .into_iter()
+                    .flatten()
+                {
+                    enqueue(pv_key(pv));
                 }
             }
             _ => {}
@@ -258,9 +317,9 @@ impl VolumeController {
                 return;
             }
         } else if pvc.metadata.finalizers.iter().any(|f| f == PVC_PROTECTION) {
-            let user = ctx
-                .api
-                .list::<Pod>(Some(&ns))
+            let user = self
+                .users_of(ctx.api, &ns, &key.name)
+                .into_iter()
                 .find(|p| !p.is_terminal() && claims_of(p).any(|c| c == key.name))
                 .map(|p| p.metadata.name.clone());
             match user {
@@ -548,7 +607,7 @@ impl VolumeController {
         let Some(pv) = ctx.api.get::<PersistentVolume>("", name).cloned() else {
             // The PV object is gone: so is its disk.
             self.data.drop_volume(name);
-            if let Some(node) = self.attachments.remove(name) {
+            if let Some(node) = self.attach_remove(name) {
                 set_node_attached(ctx, &node, name, false);
             }
             self.attaching.remove(name);
@@ -670,7 +729,7 @@ impl VolumeController {
         self.attach_queued.remove(pv_name);
         let now = ctx.now;
         let Some(pv) = ctx.api.get::<PersistentVolume>("", pv_name).cloned() else {
-            if let Some(node) = self.attachments.remove(pv_name) {
+            if let Some(node) = self.attach_remove(pv_name) {
                 set_node_attached(ctx, &node, pv_name, false);
             }
             return;
@@ -680,9 +739,9 @@ impl VolumeController {
         }
         // Pods (in the API) that use the volume, with their node.
         let users: Vec<Pod> = match &pv.spec.claim_ref {
-            Some(c) => ctx
-                .api
-                .list::<Pod>(Some(&c.namespace))
+            Some(c) => self
+                .users_of(ctx.api, &c.namespace, &c.name)
+                .into_iter()
                 .filter(|p| !p.is_terminal() && claims_of(p).any(|x| x == c.name))
                 .filter(|p| !p.spec.node_name.as_deref().unwrap_or("").is_empty())
                 .cloned()
@@ -700,7 +759,7 @@ impl VolumeController {
                 let healthy = ctx.api.get::<Node>("", &node).is_some_and(|n| n.is_ready());
                 let since = *self.unused_since.entry(pv_name.to_string()).or_insert(now);
                 if healthy || now.since(since) >= FORCE_DETACH_MS {
-                    self.attachments.remove(pv_name);
+                    self.attach_remove(pv_name);
                     self.unused_since.remove(pv_name);
                     set_node_attached(ctx, &node, pv_name, false);
                     ctx.reason(
@@ -751,7 +810,7 @@ impl VolumeController {
             None => match self.attaching.get(pv_name).cloned() {
                 Some((node, at)) if node == want && at <= now => {
                     self.attaching.remove(pv_name);
-                    self.attachments.insert(pv_name.to_string(), node.clone());
+                    self.attach_insert(pv_name, &node);
                     set_node_attached(ctx, &node, pv_name, true);
                     for p in users
                         .iter()

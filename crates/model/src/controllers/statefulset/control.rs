@@ -672,6 +672,39 @@ pub fn is_quiet(api: &ApiServer, set: &StatefulSet, update_set: &StatefulSet, po
         && pod_control::claims_match_retention_in(api, update_set, pod)
 }
 
+/// A replica the Parallel `processReplica` passes over without a write or a word: not failed,
+/// created, identity, storage and retention up to date, and when Pending, every claim present,
+/// not being deleted, with no conflicting controller and its ownerReferences up to date
+/// (`createPersistentVolumeClaims` and `UpdatePodClaimForRetentionPolicy` do nothing).
+pub fn is_quiet_parallel(
+    api: &ApiServer,
+    set: &StatefulSet,
+    update_set: &StatefulSet,
+    pod: &Pod,
+) -> bool {
+    if is_failed_or_succeeded(pod) || !is_created(pod) {
+        return false;
+    }
+    if is_pending(pod) {
+        let ordinal = ordinal_of(&pod.metadata.name);
+        let claims_settled = set.spec.volume_claim_templates.iter().all(|t| {
+            let name = utils::claim_name(&t.metadata.name, set, ordinal);
+            api.get::<crate::objects::PersistentVolumeClaim>(set.metadata.ns(), &name)
+                .is_some_and(|c| {
+                    !c.metadata.is_deleting()
+                        && !utils::has_unexpected_controller(c, set, pod)
+                        && utils::claim_owner_up_to_date(c, set, pod)
+                })
+        });
+        if !claims_settled {
+            return false;
+        }
+    }
+    identity_matches(set, pod)
+        && storage_matches(set, pod)
+        && pod_control::claims_match_retention_in(api, update_set, pod)
+}
+
 /// The last position (0-based, from the start ordinal) of the `slowStartBatch` batch holding
 /// `pos`: batches of 1, 2, 4, … then [`MAX_BATCH_SIZE`].
 fn batch_end(pos: i64) -> i64 {
@@ -763,7 +796,7 @@ pub fn update_stateful_set_fast(
             if stop_after.is_some_and(|s| ord > s) {
                 break;
             }
-            if let Some((_, hi)) = idx.quiet.run_containing(ord) {
+            if let Some((_, hi)) = idx.quiet_parallel.run_containing(ord) {
                 ord = hi + 1;
                 continue;
             }

@@ -163,6 +163,9 @@ pub struct SetIndex {
     pub quiet: RunSet,
     /// Quiet replicas of the update revision (the rolling update passes over them).
     pub quiet_updated: RunSet,
+    /// Replicas a Parallel `processReplica` passes over (quiet, or Pending/unready with
+    /// nothing to fix): a superset of `quiet`.
+    pub quiet_parallel: RunSet,
     /// Claimed pods with an ordinal outside the range.
     pub condemned: BTreeSet<i64>,
     /// Summed counts of claimed pods with an ordinal ≥ 0 (replicas and condemned).
@@ -238,20 +241,21 @@ impl SetIndex {
             self.existing.remove(m.ordinal);
             self.quiet.remove(m.ordinal);
             self.quiet_updated.remove(m.ordinal);
+            self.quiet_parallel.remove(m.ordinal);
             self.condemned.remove(&m.ordinal);
         }
     }
 
     /// Brings quietness, counts and revisions up to date for the claimed pods that changed
     /// (all of them when the set's generation or revisions changed). `is_quiet` is the
-    /// per-replica check (it reads the pod's claims).
+    /// per-replica check (it reads the pod's claims): (quiet, quiet for Parallel).
     pub fn refresh_members(
         &mut self,
         set: &StatefulSet,
         current_rev: &str,
         update_rev: &str,
         api: &ApiServer,
-        mut is_quiet: impl FnMut(&Pod) -> bool,
+        mut is_quiet: impl FnMut(&Pod) -> (bool, bool),
     ) {
         let key = QuietKey {
             generation: set.metadata.generation,
@@ -264,6 +268,7 @@ impl SetIndex {
             self.existing = RunSet::default();
             self.quiet = RunSet::default();
             self.quiet_updated = RunSet::default();
+            self.quiet_parallel = RunSet::default();
             self.condemned.clear();
             self.counts = Counts::default();
             self.revisions.clear();
@@ -286,11 +291,15 @@ impl SetIndex {
                 self.counts.add(counts, 1);
                 if utils::in_ordinal_range(set, ordinal) {
                     self.existing.insert(ordinal);
-                    if is_quiet(pod) {
+                    let (quiet, quiet_parallel) = is_quiet(pod);
+                    if quiet {
                         self.quiet.insert(ordinal);
                         if revision == update_rev {
                             self.quiet_updated.insert(ordinal);
                         }
+                    }
+                    if quiet || quiet_parallel {
+                        self.quiet_parallel.insert(ordinal);
                     }
                 } else {
                     self.condemned.insert(ordinal);

@@ -348,7 +348,13 @@ impl StatefulSetController {
                     &current.metadata.name,
                     &update.metadata.name,
                     api,
-                    |p| control::is_quiet(api, &set, &us, p),
+                    |p| {
+                        let quiet = control::is_quiet(api, &set, &us, p);
+                        let parallel = !quiet
+                            && set.is_parallel()
+                            && control::is_quiet_parallel(api, &set, &us, p);
+                        (quiet, parallel)
+                    },
                 );
                 fast = idx.condemned.is_empty();
             }
