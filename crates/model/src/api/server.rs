@@ -18,6 +18,26 @@ use std::sync::Arc;
 /// further than this gets `Gone` and must re-list, as with a real apiserver's watch cache.
 pub const WATCH_LOG_CAPACITY: usize = 200_000;
 
+/// The log's budget in [`event_weight`] units (≈ one ordinary object each): big objects
+/// (Endpoints with up to 1 000 addresses, EndpointSlices) count for what they hold, so a
+/// 10 000-pod cluster's log stays bounded in memory, not just in events.
+pub const WATCH_LOG_WEIGHT_BUDGET: usize = 200_000;
+
+/// What one logged object weighs against [`WATCH_LOG_WEIGHT_BUDGET`].
+fn event_weight(o: &Object) -> usize {
+    1 + match o {
+        Object::Endpoints(e) => {
+            e.subsets
+                .iter()
+                .map(|s| s.addresses.len() + s.not_ready_addresses.len())
+                .sum::<usize>()
+                / 2
+        }
+        Object::EndpointSlice(s) => s.endpoints.len() / 2,
+        _ => 0,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WatchEventType {
     Added,
@@ -71,6 +91,8 @@ type StoreKey = (Kind, String, String);
 pub struct ApiServer {
     store: BTreeMap<StoreKey, Arc<Object>>,
     log: VecDeque<WatchEvent>,
+    /// Summed [`event_weight`] of the events in `log`.
+    log_weight: usize,
     /// resourceVersion of the newest write (0 before any).
     rv: u64,
     now: Time,
@@ -93,6 +115,7 @@ impl ApiServer {
         ApiServer {
             store: BTreeMap::new(),
             log: VecDeque::new(),
+            log_weight: 0,
             rv: 0,
             now,
             rng: Rng::new(seed ^ 0xA91_5E7E7),
@@ -215,9 +238,16 @@ impl ApiServer {
 
     fn emit(&mut self, type_: WatchEventType, object: Arc<Object>) {
         let rv = self.rv;
-        if self.log.len() >= WATCH_LOG_CAPACITY {
-            self.log.pop_front();
+        let weight = event_weight(&object);
+        while !self.log.is_empty()
+            && (self.log.len() >= WATCH_LOG_CAPACITY
+                || self.log_weight + weight > WATCH_LOG_WEIGHT_BUDGET)
+        {
+            if let Some(old) = self.log.pop_front() {
+                self.log_weight -= event_weight(&old.object);
+            }
         }
+        self.log_weight += weight;
         self.log.push_back(WatchEvent {
             rv,
             at: self.now,
