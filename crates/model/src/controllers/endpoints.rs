@@ -206,6 +206,10 @@ struct SvcState {
     ready_names: BTreeSet<String>,
     not_ready_names: BTreeSet<String>,
     endpoints_dirty: bool,
+    /// When the last Endpoints written was one subset truncated to its first
+    /// [`ENDPOINTS_MAX_CAPACITY`] ready addresses: the last (ip, pod) it lists. A change to
+    /// pods past it (or to not-ready ones) cannot change the object.
+    window_end: Option<(String, String)>,
     /// Slices by creation order (the first stays even when empty).
     slices: BTreeMap<u64, SliceState>,
     next_slice: u64,
@@ -238,7 +242,7 @@ impl SvcState {
             }
             self.ready_names.remove(name);
             self.not_ready_names.remove(name);
-            self.endpoints_dirty = true;
+            self.touch_endpoints(&old, name);
         }
         if old.in_slices {
             self.unplaced.remove(name);
@@ -248,6 +252,27 @@ impl SvcState {
                 }
                 self.dirty_slices.insert(id);
             }
+        }
+    }
+
+    /// A pod listed in the Endpoints changed: the object must be rebuilt unless the last one
+    /// was a truncated single subset that still is, and the pod is not (and was not) among
+    /// the ready addresses it lists.
+    fn touch_endpoints(&mut self, view: &PodView, name: &str) {
+        let Some(end) = &self.window_end else {
+            self.endpoints_dirty = true;
+            return;
+        };
+        let still_truncated = self.subsets.len() == 1
+            && self
+                .subsets
+                .values()
+                .next()
+                .is_some_and(|s| s.ready.len() > ENDPOINTS_MAX_CAPACITY);
+        let listed = view.endpoints_ready(self.publish)
+            && (view.ip.as_str(), name) <= (end.0.as_str(), end.1.as_str());
+        if !still_truncated || listed {
+            self.endpoints_dirty = true;
         }
     }
 
@@ -269,7 +294,7 @@ impl SvcState {
                 sub.not_ready.insert(k);
                 self.not_ready_names.insert(name.to_string());
             }
-            self.endpoints_dirty = true;
+            self.touch_endpoints(&view, name);
         }
         if view.in_slices {
             self.unplaced.insert(name.to_string());
@@ -509,7 +534,8 @@ impl Controller for EndpointsController {
         // ---- Endpoints (endpoints controller: terminating pods only with publishNotReady) ----
         let mut changed_ep = false;
         if std::mem::take(&mut st.endpoints_dirty) {
-            let (subsets, truncated) = endpoint_subsets(st, &ns);
+            let (subsets, truncated, window_end) = endpoint_subsets(st, &ns);
+            st.window_end = window_end;
             let mut ep_meta = ObjectMeta::named(Some(&ns), &key.name);
             ep_meta.labels = service_labels(&svc);
             if truncated {
@@ -588,7 +614,10 @@ fn rebuild(st: &mut SvcState, svc: &Service, api: &ApiServer) {
 }
 
 /// The Endpoints subsets (`RepackSubsets` order) and whether `truncateEndpoints` cut them.
-fn endpoint_subsets(st: &SvcState, ns: &str) -> (Vec<EndpointSubset>, bool) {
+fn endpoint_subsets(
+    st: &SvcState,
+    ns: &str,
+) -> (Vec<EndpointSubset>, bool, Option<(String, String)>) {
     let mut order: Vec<(&String, &Vec<Value>, &SubsetIndex)> = st
         .subsets
         .values()
@@ -623,6 +652,8 @@ fn endpoint_subsets(st: &SvcState, ns: &str) -> (Vec<EndpointSubset>, bool) {
             .map(|(ip, name)| address(ip, name))
             .collect()
     };
+    let single = order.len() == 1;
+    let mut window_end = None;
     let mut out = Vec::with_capacity(order.len());
     for (_, ports, sub) in order {
         let mut s = EndpointSubset {
@@ -644,6 +675,9 @@ fn endpoint_subsets(st: &SvcState, ns: &str) -> (Vec<EndpointSubset>, bool) {
             if truncate_ready {
                 s.addresses = take(&sub.ready, to_be_added);
                 can_be_added -= s.addresses.len();
+                if single && to_be_added == ENDPOINTS_MAX_CAPACITY {
+                    window_end = sub.ready.iter().nth(to_be_added - 1).cloned();
+                }
             } else {
                 s.addresses = take(&sub.ready, usize::MAX);
                 s.not_ready_addresses = take(&sub.not_ready, to_be_added);
@@ -652,7 +686,7 @@ fn endpoint_subsets(st: &SvcState, ns: &str) -> (Vec<EndpointSubset>, bool) {
         }
         out.push(s);
     }
-    (out, truncated)
+    (out, truncated, window_end)
 }
 
 /// The EndpointSlice reconciler, reduced: pods keep their slice, newcomers fill the first slice
