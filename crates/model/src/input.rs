@@ -85,6 +85,24 @@ pub enum Input {
         name: String,
         enabled: bool,
     },
+    /// `kubectl exec`: one program invocation in a container (`Cluster::exec`). Programs
+    /// change files, logs and processes, so they are inputs like any API write.
+    Exec {
+        namespace: String,
+        pod: String,
+        container: Option<String>,
+        argv: Vec<String>,
+        stdin: String,
+    },
+    /// A shell redirection (`>`/`>>`) into a container file (`Cluster::exec_write_file`).
+    ExecWriteFile {
+        namespace: String,
+        pod: String,
+        container: Option<String>,
+        path: String,
+        data: String,
+        append: bool,
+    },
 }
 
 /// A recorded input: when it was applied (virtual ms since the Unix epoch) and what it was.
