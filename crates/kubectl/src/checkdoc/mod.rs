@@ -58,6 +58,13 @@
 //! would do, e.g. after a typo; its output is not compared), `<!-- check-doc: skip -->` skips
 //! the next code block.
 //!
+//! # Report and exit status
+//! One line per command: `OK`, `DIFF` (followed by a unified-style diff of the doc's lines
+//! against the cluster's, with the doc's line number), `RUN` (run, nothing to compare) or `NOTE`;
+//! then `check-doc: N blocks, M match, K differ`. The CLI exits 1 on drift, 0 otherwise; with
+//! `--fix` it rewrites every differing output (only those lines: everything else, including
+//! outputs that match after normalization, is kept byte for byte) and exits 0.
+//!
 //! # Files
 //! `-f web.yaml` reads relative to the session's working directory (the CLI sets it to the
 //! Markdown file's directory); the tutorials' `https://k8s.io/examples/…` URLs are built in.
