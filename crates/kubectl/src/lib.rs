@@ -1,5 +1,6 @@
 //! `ordinal-kubectl`: command lines in, API calls on the model and kubectl-exact text out.
 
+pub mod checkdoc;
 pub mod files;
 pub mod flags;
 pub mod kubectl;

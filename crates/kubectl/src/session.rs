@@ -211,6 +211,11 @@ impl Session {
         }
     }
 
+    /// `$?` of the learner's shell: the exit status of the last finished command.
+    pub fn last_status(&self) -> i32 {
+        self.shell.state.last_status
+    }
+
     /// True once the learner's shell ran `exit`.
     pub fn exited(&self) -> bool {
         self.shell.state.exited.is_some()
