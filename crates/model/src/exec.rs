@@ -47,6 +47,17 @@ pub struct ExecOutput {
     pub blocks_until_ms: Option<u64>,
 }
 
+/// The container an exec would run in ([`Cluster::exec_target`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecTarget {
+    /// The resolved container name (the default container when none was named).
+    pub container: String,
+    /// The image its runtime runs (decides the shell and the programs).
+    pub image: String,
+    /// The process environment programs see (PATH, HOSTNAME, HOME, service variables…).
+    pub env: Vec<(String, String)>,
+}
+
 /// Why an exec could not run, with the line kubectl prints for it ([`ExecError::message`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExecError {
@@ -1217,14 +1228,45 @@ impl Cluster {
         argv: Vec<String>,
         stdin: String,
     ) -> Result<ExecOutput, ExecError> {
+        self.exec_with(namespace, pod, container, argv, stdin, false)
+    }
+
+    /// [`Cluster::exec`] with `tty`: `kubectl exec -t` and the program writes to that
+    /// terminal (not a pipe or a file).
+    pub fn exec_with(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+        argv: Vec<String>,
+        stdin: String,
+        tty: bool,
+    ) -> Result<ExecOutput, ExecError> {
         let input = Input::Exec {
             namespace: namespace.into(),
             pod: pod.into(),
             container: container.map(str::to_string),
             argv,
             stdin,
+            tty,
         };
         self.record_and_execute(input)
+    }
+
+    /// What a shell started by `kubectl exec` needs to know about its container, with the
+    /// same checks (and errors) as [`Cluster::exec`]; not recorded (reads nothing but state).
+    pub fn exec_target(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+    ) -> Result<ExecTarget, ExecError> {
+        let env = PodEnv::open(self, namespace, pod, container)?;
+        Ok(ExecTarget {
+            container: env.container.clone(),
+            image: env.image.clone(),
+            env: env.env.clone(),
+        })
     }
 
     /// The shell's `>`/`>>` redirection into a container file: recorded as
@@ -1303,8 +1345,10 @@ impl Cluster {
                 container,
                 argv,
                 stdin,
+                tty,
             } => {
                 let mut env = PodEnv::open(self, namespace, pod, container.as_deref())?;
+                env.set_tty(*tty);
                 let Some(name) = argv.first() else {
                     return Ok(ExecOutput::default());
                 };

@@ -93,6 +93,10 @@ pub enum Input {
         container: Option<String>,
         argv: Vec<String>,
         stdin: String,
+        /// `kubectl exec -t` and the program's stdout is that terminal (curl's progress meter,
+        /// `ls` columns depend on it). Omitted from JSON when false.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        tty: bool,
     },
     /// A shell redirection (`>`/`>>`) into a container file (`Cluster::exec_write_file`).
     ExecWriteFile {
