@@ -97,6 +97,10 @@ pub enum Input {
         /// `ls` columns depend on it). Omitted from JSON when false.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         tty: bool,
+        /// The working directory the program starts in (the shell's `cd`); empty = `/`.
+        /// Omitted from JSON when empty.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        cwd: String,
     },
     /// A shell redirection (`>`/`>>`) into a container file (`Cluster::exec_write_file`).
     ExecWriteFile {
