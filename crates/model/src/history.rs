@@ -5,7 +5,7 @@
 //! while positioned in the past forks: inputs after the current time are dropped first.
 
 use crate::cluster::{Cluster, InputResult};
-use crate::exec::{ExecError, ExecFileError, ExecOutput, ExecTarget};
+use crate::exec::{ExecError, ExecFileError, ExecOptions, ExecOutput, ExecTarget};
 use crate::input::{Input, TimedInput};
 use crate::profile::Profile;
 use crate::time::Time;
@@ -131,6 +131,18 @@ impl Timeline {
             .partition_point(|(at, _)| *at <= t)
             .saturating_sub(1);
         self.current = self.checkpoints[idx].1.clone();
+        // A checkpoint holds the state *before* the inputs of its own instant (it is taken
+        // on the way to them, or before anything at the start): apply those first.
+        let at = self.current.now().ms();
+        let same_instant: Vec<Input> = self
+            .inputs
+            .iter()
+            .filter(|ti| ti.at_ms == at)
+            .map(|ti| ti.input.clone())
+            .collect();
+        for input in same_instant {
+            let _ = self.current.apply(input);
+        }
         let end = self.end;
         self.advance_to(t);
         self.end = end;
@@ -175,13 +187,13 @@ impl Timeline {
         container: Option<&str>,
         argv: Vec<String>,
         stdin: String,
-        tty: bool,
+        options: ExecOptions,
     ) -> Result<ExecOutput, ExecError> {
         self.fork_here();
         let before = self.current.inputs().len();
         let r = self
             .current
-            .exec_with(namespace, pod, container, argv, stdin, tty);
+            .exec_with(namespace, pod, container, argv, stdin, options);
         self.adopt_inputs(before);
         r
     }
