@@ -20,10 +20,10 @@ use crate::shell::{
     parse, spawn_text_filter, Accumulator, CommandCtx, Dialect, Host, Input as ShellInput, Job,
     Print, Shell, ShellState, Task, TaskIo, TaskPoll,
 };
-use ordinal_model::exec::ExecFileError;
+use ordinal_model::exec::{image_has_shell, ExecFileError};
 use ordinal_model::objects::Pod;
 use ordinal_model::userland::{self, Errno, Flavor};
-use ordinal_model::{ExecError, ExecOutput, Time};
+use ordinal_model::{ExecError, ExecOptions, ExecOutput, Time};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -132,14 +132,19 @@ impl ContainerHost {
     }
 
     /// Runs one program invocation in the container (recorded).
-    fn exec(&self, argv: Vec<String>, stdin: String, tty: bool) -> Result<ExecOutput, ExecError> {
+    fn exec(
+        &self,
+        argv: Vec<String>,
+        stdin: String,
+        options: ExecOptions,
+    ) -> Result<ExecOutput, ExecError> {
         self.world.borrow_mut().timeline.exec(
             &self.namespace,
             &self.pod,
             Some(&self.container),
             argv,
             stdin,
-            tty,
+            options,
         )
     }
 
@@ -160,16 +165,19 @@ impl ContainerHost {
 impl Host for ContainerHost {
     fn spawn(&mut self, argv: &[String], ctx: &CommandCtx) -> Option<Box<dyn Task>> {
         let name = &argv[0];
-        if is_shell(name) {
+        if is_shell(name) && image_has_shell(&self.image, name) {
             let host = self.with_dialect(dialect_of(&self.image, name));
             let env = self.env();
-            return Some(Box::new(ShellTask::from_argv(host, &env, argv, ctx.tty)));
+            let mut t = ShellTask::from_argv(host, &env, argv, ctx.tty);
+            t.set_cwd(&ctx.cwd);
+            return Some(Box::new(t));
         }
         if userland::lookup(&self.image, name).is_some() || base(name) == "echo" {
             return Some(Box::new(ProgramTask::new(
                 self.clone(),
                 argv.to_vec(),
                 ctx.tty,
+                &ctx.cwd,
             )));
         }
         if FILTERS.contains(&name.as_str()) && userland::flavor(&self.image).is_some() {
@@ -235,16 +243,18 @@ pub struct ProgramTask {
     host: ContainerHost,
     argv: Vec<String>,
     tty: bool,
+    cwd: String,
     started: Option<ExecOutput>,
     interrupted: bool,
 }
 
 impl ProgramTask {
-    pub fn new(host: ContainerHost, argv: Vec<String>, tty: bool) -> ProgramTask {
+    pub fn new(host: ContainerHost, argv: Vec<String>, tty: bool, cwd: &str) -> ProgramTask {
         ProgramTask {
             host,
             argv,
             tty,
+            cwd: cwd.into(),
             started: None,
             interrupted: false,
         }
@@ -272,7 +282,11 @@ impl Task for ProgramTask {
                 } else {
                     String::new()
                 };
-                match self.host.exec(self.argv.clone(), stdin, self.tty) {
+                let options = ExecOptions {
+                    tty: self.tty,
+                    cwd: self.cwd.clone(),
+                };
+                match self.host.exec(self.argv.clone(), stdin, options) {
                     Ok(out) => out,
                     Err(e) => {
                         io.eprint(format!("{}\n", e.message()));
@@ -356,6 +370,16 @@ impl ShellTask {
             None => t.state_for_stdin = Some(state),
         }
         t
+    }
+
+    /// The directory the shell starts in (a nested `sh` inherits its parent's).
+    pub fn set_cwd(&mut self, cwd: &str) {
+        if let Some(j) = &mut self.job {
+            j.set_cwd(cwd);
+        }
+        if let Some(st) = &mut self.state_for_stdin {
+            st.cwd = cwd.into();
+        }
     }
 
     fn start(&mut self, script: &str, state: ShellState) {

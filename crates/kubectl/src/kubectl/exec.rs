@@ -7,6 +7,7 @@ use super::{api_error_text, done_with, namespace, parse_or_fail, usage_error};
 use crate::session::{World, WorldRef};
 use crate::shell::{CommandCtx, Host, Task, TaskIo, TaskPoll};
 use ordinal_model::api::DeleteOptions;
+use ordinal_model::exec::image_has_shell;
 use ordinal_model::objects::Pod;
 use ordinal_model::{Input, Kind, Time};
 use serde_json::json;
@@ -127,7 +128,8 @@ pub fn spawn_exec(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dy
     let tty = tty && stdin;
     let _ = ctx;
     let exec_failed = host.exec_failed.clone();
-    let inner: Box<dyn Task> = if is_shell(&command[0]) {
+    let inner: Box<dyn Task> = if is_shell(&command[0]) && image_has_shell(&host.image, &command[0])
+    {
         let host = ContainerHost {
             dialect: super::container::dialect_of(&host.image, &command[0]),
             ..host
@@ -139,7 +141,7 @@ pub fn spawn_exec(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dy
             Box::new(ShellTask::from_argv(host, &env, &command, tty))
         }
     } else {
-        Box::new(ProgramTask::new(host, command, tty))
+        Box::new(ProgramTask::new(host, command, tty, "/"))
     };
     Box::new(ExecTask {
         inner,

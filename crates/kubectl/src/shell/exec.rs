@@ -416,6 +416,11 @@ impl Job {
         &self.state
     }
 
+    /// Sets the working directory before the job runs (a shell started in a directory).
+    pub fn set_cwd(&mut self, cwd: &str) {
+        self.state.cwd = cwd.into();
+    }
+
     /// Consumes the job, returning its state.
     pub fn into_state(self) -> ShellState {
         self.state
