@@ -66,7 +66,6 @@ kubectl get pods
         pod "dns-test-new" deleted from default namespace
         $ kubectl get pods
         NAME           READY   STATUS        RESTARTS   AGE
-        dns-test       1/1     Terminating   0          4s
         dns-test-new   1/1     Terminating   0          1s
         web-0          1/1     Running       0          17s
         web-1          1/1     Running       0          11s
@@ -127,6 +126,47 @@ exit
         bash: nosuch: command not found
         root@web-1:/usr/share/nginx/html# exit
         command terminated with exit code 127
+    "#]]
+    .assert_eq(&echo_lines(&mut s, script));
+}
+
+#[test]
+fn run_attached_commands_and_the_main_shell_exiting() {
+    let mut s = with_web();
+    let script = "kubectl run -i --tty --image busybox:1.28 keep --restart=Never
+exit 3
+echo $?
+sleep 2
+kubectl get pod keep
+kubectl run -i --image busybox:1.28 once --restart=Never --rm -- nslookup web-0.nginx
+echo $?
+kubectl run -i --image busybox:1.28 once2 --restart=Never -- sh -c 'echo hi; exit 2'
+echo $?
+";
+    expect![[r#"
+        $ kubectl run -i --tty --image busybox:1.28 keep --restart=Never
+        If you don't see a command prompt, try pressing enter.
+        / # exit 3
+        $ echo $?
+        3
+        $ sleep 2
+        $ kubectl get pod keep
+        NAME   READY   STATUS   RESTARTS   AGE
+        keep   0/1     Error    0          5s
+        $ kubectl run -i --image busybox:1.28 once --restart=Never --rm -- nslookup web-0.nginx
+        Server:    10.96.0.10
+        Address 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local
+
+        Name:      web-0.nginx
+        Address 1: 10.244.2.9 web-0.nginx.default.svc.cluster.local
+        pod "once" deleted from default namespace
+        $ echo $?
+        0
+        $ kubectl run -i --image busybox:1.28 once2 --restart=Never -- sh -c 'echo hi; exit 2'
+        hi
+        pod default/once2 terminated (Error)
+        $ echo $?
+        2
     "#]]
     .assert_eq(&echo_lines(&mut s, script));
 }

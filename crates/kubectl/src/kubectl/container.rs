@@ -23,7 +23,7 @@ use crate::shell::{
 use ordinal_model::exec::{image_has_shell, ExecFileError};
 use ordinal_model::objects::Pod;
 use ordinal_model::userland::{self, Errno, Flavor};
-use ordinal_model::{ExecError, ExecOptions, ExecOutput, Time};
+use ordinal_model::{ExecError, ExecOptions, ExecOutput, Fault, Input as ModelInput, Time};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -56,6 +56,12 @@ pub fn dialect_of(image: &str, shell: &str) -> Dialect {
 const FILTERS: [&str; 9] = [
     "grep", "egrep", "fgrep", "head", "tail", "wc", "sort", "uniq", "tr",
 ];
+
+/// When a task waiting for the cluster should look again: the cluster's next timer, but
+/// never now (a timer due at this instant runs once time moves, so wake a millisecond later).
+pub fn next_model_wake(cluster: &ordinal_model::Cluster, now: Time) -> Option<Time> {
+    cluster.next_wake().map(|t| t.max(now.plus_ms(1)))
+}
 
 /// One container as the shell interpreter sees it.
 #[derive(Clone)]
@@ -439,6 +445,9 @@ pub struct PodShellTask {
     lines_read: u32,
     /// Lines read before the command being collected.
     command_start: u32,
+    /// The shell is the container's main process (`kubectl run -it`): when it ends, the
+    /// container exits with its status.
+    main_process: bool,
 }
 
 impl PodShellTask {
@@ -468,6 +477,7 @@ impl PodShellTask {
             interrupted: false,
             lines_read: 0,
             command_start: 0,
+            main_process: wait,
         }
     }
 
@@ -491,6 +501,20 @@ impl PodShellTask {
     }
 
     fn finish(&mut self, io: &mut TaskIo, status: i32) -> TaskPoll {
+        if self.main_process && self.wait_running_until.is_none() {
+            // The main process exited: so does the container (Completed/Error).
+            self.main_process = false;
+            let _ = self
+                .host
+                .world
+                .borrow_mut()
+                .apply(ModelInput::Fault(Fault::KillContainer {
+                    namespace: self.host.namespace.clone(),
+                    pod: self.host.pod.clone(),
+                    container: Some(self.host.container.clone()),
+                    exit_code: status,
+                }));
+        }
         if let Some(f) = self.on_exit.take() {
             let world = self.host.world.clone();
             f(&mut world.borrow_mut(), io);
@@ -544,11 +568,7 @@ impl PodShellTask {
                 Some(self.finish(io, 1))
             }
             _ => {
-                let next = w
-                    .cluster()
-                    .next_wake()
-                    .filter(|t| *t > now)
-                    .map_or(deadline, |t| t.min(deadline));
+                let next = next_model_wake(w.cluster(), now).map_or(deadline, |t| t.min(deadline));
                 Some(TaskPoll::Pending {
                     wake_at_ms: Some(next.ms()),
                 })

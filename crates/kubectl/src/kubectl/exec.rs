@@ -330,12 +330,12 @@ impl Task for AttachedRun {
         let world = self.world.clone();
         let w = world.borrow();
         let now = w.now();
-        let Some(phase) = w
-            .cluster()
-            .api
-            .get::<Pod>(&self.namespace, &self.pod)
-            .map(|p| p.phase().to_string())
-        else {
+        let pod = w.cluster().api.get::<Pod>(&self.namespace, &self.pod);
+        let exit_code = pod
+            .and_then(|p| p.status.container_statuses.first())
+            .and_then(|c| c.state.terminated.as_ref())
+            .map_or(1, |t| t.exit_code);
+        let Some(phase) = pod.map(|p| p.phase().to_string()) else {
             drop(w);
             io.eprint(format!(
                 "Error from server (NotFound): pods \"{}\" not found\n",
@@ -365,14 +365,15 @@ impl Task for AttachedRun {
         if done {
             drop(w);
             if phase == "Failed" {
+                // kubectl's `uexec.CodeExitError`: the message as is, the container's code.
                 let (ns, pod) = (self.namespace.clone(), self.pod.clone());
-                let r = self.finish(io, 1);
+                let r = self.finish(io, exit_code.max(1));
                 io.eprint(format!("pod {ns}/{pod} terminated (Error)\n"));
                 return r;
             }
             return self.finish(io, 0);
         }
-        let next = w.cluster().next_wake().filter(|t| *t > now);
+        let next = super::container::next_model_wake(w.cluster(), now);
         let next = if self.started {
             next
         } else {
