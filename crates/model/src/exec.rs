@@ -47,6 +47,36 @@ pub struct ExecOutput {
     pub blocks_until_ms: Option<u64>,
 }
 
+/// How a program is started ([`Cluster::exec_with`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecOptions {
+    /// `kubectl exec -t` and the program writes to that terminal (not a pipe or a file):
+    /// curl's progress meter and `ls`'s columns depend on it.
+    pub tty: bool,
+    /// The working directory (absolute; the shell's `cd`).
+    pub cwd: String,
+}
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        ExecOptions {
+            tty: false,
+            cwd: "/".into(),
+        }
+    }
+}
+
+/// The container an exec would run in ([`Cluster::exec_target`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecTarget {
+    /// The resolved container name (the default container when none was named).
+    pub container: String,
+    /// The image its runtime runs (decides the shell and the programs).
+    pub image: String,
+    /// The process environment programs see (PATH, HOSTNAME, HOME, service variables…).
+    pub env: Vec<(String, String)>,
+}
+
 /// Why an exec could not run, with the line kubectl prints for it ([`ExecError::message`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExecError {
@@ -157,6 +187,8 @@ pub struct PodEnv<'a> {
     env: Vec<(String, String)>,
     main_command: String,
     tty: bool,
+    /// The working directory of the program (`/`: the images set no WORKDIR).
+    cwd: String,
 }
 
 /// The default container: the `kubectl.kubernetes.io/default-container` annotation if it
@@ -256,6 +288,7 @@ impl<'a> PodEnv<'a> {
             env,
             main_command,
             tty,
+            cwd: "/".into(),
         })
     }
 
@@ -650,6 +683,10 @@ impl ContainerEnv for PodEnv<'_> {
     fn stdout_is_tty(&self) -> bool {
         self.tty
     }
+
+    fn cwd(&self) -> String {
+        self.cwd.clone()
+    }
 }
 
 impl PodEnv<'_> {
@@ -1031,7 +1068,23 @@ fn echo(args: &[String]) -> userland::ProgramOutput {
 /// Whether the image has a program called `name` (what runc's `exec` looks up in `$PATH`).
 fn image_has(image: &str, name: &str) -> bool {
     userland::lookup(image, name).is_some()
-        || (userland::flavor(image).is_some() && (is_shell(name) || is_echo(name)))
+        || (userland::flavor(image).is_some() && is_echo(name))
+        || image_has_shell(image, name)
+}
+
+/// Whether the image ships shell `name`: `sh` everywhere; busybox and Alpine images `ash`
+/// (no bash); the Ubuntu/Debian nginx images `dash` and `bash`.
+pub fn image_has_shell(image: &str, name: &str) -> bool {
+    use userland::Flavor;
+    let Some(flavor) = userland::flavor(image) else {
+        return false;
+    };
+    match name.rsplit('/').next().unwrap_or(name) {
+        "sh" => true,
+        "ash" => flavor.is_busybox(),
+        "bash" | "dash" => matches!(flavor, Flavor::UbuntuSlim | Flavor::Debian),
+        _ => false,
+    }
 }
 
 /// A deliberately small `sh -c` runner for the commands the model itself runs (a container's
@@ -1217,14 +1270,58 @@ impl Cluster {
         argv: Vec<String>,
         stdin: String,
     ) -> Result<ExecOutput, ExecError> {
+        self.exec_with(
+            namespace,
+            pod,
+            container,
+            argv,
+            stdin,
+            ExecOptions::default(),
+        )
+    }
+
+    /// [`Cluster::exec`] with [`ExecOptions`]: the terminal and the working directory of the
+    /// shell that runs the program.
+    pub fn exec_with(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+        argv: Vec<String>,
+        stdin: String,
+        options: ExecOptions,
+    ) -> Result<ExecOutput, ExecError> {
+        let cwd = if options.cwd == "/" {
+            String::new()
+        } else {
+            options.cwd
+        };
         let input = Input::Exec {
             namespace: namespace.into(),
             pod: pod.into(),
             container: container.map(str::to_string),
             argv,
             stdin,
+            tty: options.tty,
+            cwd,
         };
         self.record_and_execute(input)
+    }
+
+    /// What a shell started by `kubectl exec` needs to know about its container, with the
+    /// same checks (and errors) as [`Cluster::exec`]; not recorded (reads nothing but state).
+    pub fn exec_target(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+    ) -> Result<ExecTarget, ExecError> {
+        let env = PodEnv::open(self, namespace, pod, container)?;
+        Ok(ExecTarget {
+            container: env.container.clone(),
+            image: env.image.clone(),
+            env: env.env.clone(),
+        })
     }
 
     /// The shell's `>`/`>>` redirection into a container file: recorded as
@@ -1303,8 +1400,14 @@ impl Cluster {
                 container,
                 argv,
                 stdin,
+                tty,
+                cwd,
             } => {
                 let mut env = PodEnv::open(self, namespace, pod, container.as_deref())?;
+                env.set_tty(*tty);
+                if !cwd.is_empty() {
+                    env.cwd = absolute(cwd);
+                }
                 let Some(name) = argv.first() else {
                     return Ok(ExecOutput::default());
                 };

@@ -25,7 +25,7 @@ pub mod time;
 pub mod userland;
 
 pub use cluster::Cluster;
-pub use exec::{ExecError, ExecFileError, ExecOutput, PodEnv};
+pub use exec::{ExecError, ExecFileError, ExecOptions, ExecOutput, ExecTarget, PodEnv};
 pub use history::Timeline;
 pub use input::{Fault, Input, PatchType, TimedInput};
 pub use objects::{Kind, Object, ObjectMeta, ObjectRef};
