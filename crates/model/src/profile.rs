@@ -53,7 +53,11 @@ impl Profile {
                 name: format!("worker-{n}"),
                 control_plane: false,
                 pod_cidr_octet: n,
-                internal_ip: format!("172.18.{}.{}", u16::from(n + 2) / 256, u16::from(n + 2) % 256),
+                internal_ip: format!(
+                    "172.18.{}.{}",
+                    u16::from(n + 2) / 256,
+                    u16::from(n + 2) % 256
+                ),
                 max_pods: MAX_PODS_PER_NODE,
             });
         }
