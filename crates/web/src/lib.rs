@@ -203,9 +203,10 @@ pub fn App() -> impl IntoView {
                 <button type="button" on:click=reset>
                     "Reset"
                 </button>
-                <label class="range">
-                    <span>"Speed"</span>
+                <span class="range">
+                    <label for="speed">"Speed"</label>
                     <input
+                        id="speed"
                         type="range"
                         min="0"
                         max=SPEEDS.len() - 1
@@ -220,10 +221,11 @@ pub fn App() -> impl IntoView {
                     <span class="value" aria-hidden="true">
                         {move || speed_label(speed.get())}
                     </span>
-                </label>
-                <label class="range timeline">
-                    <span>"Timeline"</span>
+                </span>
+                <span class="range timeline">
+                    <label for="timeline">"Timeline"</label>
                     <input
+                        id="timeline"
                         type="range"
                         min="0"
                         max=move || recorded.get().to_string()
@@ -238,7 +240,7 @@ pub fn App() -> impl IntoView {
                     <span class="value" aria-hidden="true">
                         {move || format!("tick {} / {}", tick.get(), recorded.get())}
                     </span>
-                </label>
+                </span>
                 <span class="state">{move || if running.get() { "running" } else { "paused" }}</span>
             </section>
 
