@@ -87,6 +87,8 @@ fn host_tests() -> Result {
 
 /// Randomized harnesses and fuzzers are `#[ignore]`d tests, run here in release mode.
 /// `ORDINAL_HEAVY_SCALE` (read by those tests; default 1) multiplies their case counts.
+/// xtask is left out: it has no heavy tests, and a release build of it (wasm-bindgen's CLI)
+/// would cost minutes for nothing.
 fn heavy_tests() -> Result {
     exec(cargo().args([
         "test",
@@ -94,6 +96,8 @@ fn heavy_tests() -> Result {
         "--workspace",
         "--exclude",
         site::WEB_PACKAGE,
+        "--exclude",
+        "xtask",
         "--",
         "--ignored",
     ]))
