@@ -10,6 +10,10 @@ use wasm_bindgen_cli_support::Bindgen;
 
 use crate::{cargo, exec, root, secs, setup, Result};
 
+/// Dev wasm builds (serve, wasm tests) skip DWARF: wasm-bindgen strips it from the output
+/// anyway, so it would only cost compile time. Panics still report file:line.
+pub const DEV_DEBUG: (&str, &str) = ("CARGO_PROFILE_DEV_DEBUG", "0");
+
 /// The web crate's package name and the file stem of everything generated from it.
 pub const WEB_PACKAGE: &str = "ordinal-web";
 pub const STEM: &str = "ordinal_web";
@@ -70,7 +74,10 @@ fn build_wasm(build: Build) -> Result<PathBuf> {
         setup::WASM_TARGET,
     ]);
     let dir = match build {
-        Build::Dev => "debug",
+        Build::Dev => {
+            cmd.env(DEV_DEBUG.0, DEV_DEBUG.1);
+            "debug"
+        }
         Build::Release => {
             cmd.args(["--profile", "wasm-release"]);
             "wasm-release"

@@ -118,7 +118,9 @@ fn wasm_tests() -> Result {
                 "--target",
                 setup::WASM_TARGET,
             ])
-            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner),
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
+            // Same profile settings as `serve`'s dev build, so they share compiled dependencies.
+            .env(site::DEV_DEBUG.0, site::DEV_DEBUG.1),
     )
 }
 
