@@ -9,6 +9,7 @@ pub mod session;
 pub mod shell;
 pub mod sim;
 pub mod template;
+pub mod tour;
 pub mod yaml;
 pub mod yaml_out;
 
