@@ -6,6 +6,7 @@ pub mod flags;
 pub mod kubectl;
 pub mod printers;
 pub mod session;
+pub mod share;
 pub mod shell;
 pub mod sim;
 pub mod template;
