@@ -6,9 +6,11 @@ pub mod flags;
 pub mod kubectl;
 pub mod printers;
 pub mod session;
+pub mod share;
 pub mod shell;
 pub mod sim;
 pub mod template;
+pub mod tour;
 pub mod yaml;
 pub mod yaml_out;
 
