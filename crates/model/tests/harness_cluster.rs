@@ -31,7 +31,9 @@
 //!
 //! `cargo test --release -p ordinal-model --test harness_cluster -- --ignored` runs
 //! 1 000 × `ORDINAL_HEAVY_SCALE` seeds × 200 operations on all cores (seeds are independent).
-//! `ORDINAL_HARNESS_SEED=<n>` runs one seed (both variants' op counts) and prints its operations.
+//! `ORDINAL_HARNESS_SEED=<n>` (with `ORDINAL_HARNESS_OPS`) replays one seed; `ORDINAL_HARNESS_DUMP=<n>`
+//! prints the last n reasons, the pods and the set on failure; `ORDINAL_HARNESS_STATS=1` tallies
+//! accepted/refused inputs per operation; `ORDINAL_HARNESS_SEEDS`, `_FIRST_SEED`, `_THREADS` size a sweep.
 
 mod harness_cluster_support;
 
@@ -1175,6 +1177,40 @@ impl Run {
         }
     }
 
+    fn bad_image_anywhere(&self) -> bool {
+        let template_bad = self.set().is_some_and(|s| {
+            s.spec
+                .template
+                .spec
+                .containers
+                .iter()
+                .any(|c| c.image == UNKNOWN_IMAGE)
+        });
+        template_bad
+            || self
+                .c
+                .api
+                .list::<Pod>(Some(NS))
+                .any(|p| p.spec.containers.iter().any(|c| c.image == UNKNOWN_IMAGE))
+    }
+
+    /// Forced rollback (§2.6): pods stuck on the unknown image are deleted by hand.
+    fn delete_stuck_pods(&mut self) {
+        let stuck: Vec<String> = self
+            .c
+            .api
+            .list::<Pod>(Some(NS))
+            .filter(|p| {
+                p.metadata.deletion_timestamp.is_none()
+                    && p.spec.containers.iter().any(|c| c.image == UNKNOWN_IMAGE)
+            })
+            .map(|p| p.metadata.name.clone())
+            .collect();
+        for pod in stuck {
+            self.delete_pod(&pod, false);
+        }
+    }
+
     /// Faults stop; the user repairs what only a user can repair.
     fn repair(&mut self) {
         for w in WORKERS {
@@ -1198,17 +1234,17 @@ impl Run {
                 pod,
             }));
         }
-        // Roll back an image that does not exist.
-        if self.set().is_some_and(|s| {
-            s.spec
-                .template
-                .spec
-                .containers
-                .iter()
-                .any(|c| c.image == UNKNOWN_IMAGE)
-        }) {
+        // Roll back an image that does not exist. The current revision may carry it too (pods
+        // below the partition are re-created from it), so the rollback also lifts the partition.
+        if self.set().is_some() && self.bad_image_anywhere() {
             self.chk.step += 1;
             self.apply_op(&Op::Image(KNOWN_IMAGES[0]));
+            if self
+                .set()
+                .is_some_and(|s| !s.is_on_delete() && s.partition().unwrap_or(0) > 0)
+            {
+                self.apply_op(&Op::Partition(Some(0)));
+            }
         }
         // Lost claims: delete them and the pods that use them (the data is gone anyway).
         let lost: Vec<String> = self
@@ -1226,22 +1262,7 @@ impl Run {
             }
         }
         self.advance_checked(30_000, 10_000);
-        // Forced rollback (§2.6): pods stuck on the unknown image are deleted by hand.
-        let stuck: Vec<String> = self
-            .c
-            .api
-            .list::<Pod>(Some(NS))
-            .filter(|p| {
-                p.metadata.deletion_timestamp.is_none()
-                    && p.spec.containers.iter().any(|c| c.image == UNKNOWN_IMAGE)
-            })
-            .map(|p| p.metadata.name.clone())
-            .collect();
-        for pod in stuck {
-            self.delete_pod(&pod, false);
-        }
-        // Pods whose claim vanished while they were being recreated wait for a claim that will
-        // never bind: the user deletes them too.
+        self.delete_stuck_pods();
         self.advance_checked(60_000, 10_000);
         // A set deleted (or being deleted) is re-created: orphans are adopted.
         let mut waited = 0;
@@ -1277,6 +1298,7 @@ impl Run {
             if i > 0 && self.convergence_problem().is_none() {
                 break;
             }
+            self.delete_stuck_pods();
             if KNOWN_NO_RESYNC && self.set_live() {
                 self.submit(patch(
                     Kind::StatefulSet,
@@ -1421,9 +1443,6 @@ fn env_u64(name: &str) -> Option<u64> {
 fn run_many(seeds: u64, ops: usize, threads: u64) {
     if let Some(seed) = env_u64("ORDINAL_HARNESS_SEED") {
         let ops = env_u64("ORDINAL_HARNESS_OPS").map_or(ops, |n| n as usize);
-        for (i, s) in gen_steps(seed, ops).iter().enumerate() {
-            eprintln!("  {i:3} {:?} then {} ms", s.op, s.advance_ms);
-        }
         run_seed(seed, ops);
         return;
     }
@@ -1431,24 +1450,31 @@ fn run_many(seeds: u64, ops: usize, threads: u64) {
     // ORDINAL_HARNESS_FIRST_SEED shifts the range (to continue a sweep).
     let first = env_u64("ORDINAL_HARNESS_FIRST_SEED").unwrap_or(0);
     let seeds = first + seeds;
-    std::thread::scope(|scope| {
+    // Seeds are independent: a failing seed is reported (seed, operations, panic) and the
+    // sweep goes on, up to a few failures per thread; the test fails at the end with the list.
+    const MAX_FAILURES_PER_THREAD: usize = 3;
+    let failed: Vec<u64> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 scope.spawn(move || {
+                    let mut failed = Vec::new();
                     let mut seed = first + t;
-                    while seed < seeds {
-                        run_seed(seed, ops);
+                    while seed < seeds && failed.len() < MAX_FAILURES_PER_THREAD {
+                        if std::panic::catch_unwind(|| run_seed(seed, ops)).is_err() {
+                            failed.push(seed);
+                        }
                         seed += threads;
                     }
+                    failed
                 })
             })
             .collect();
-        for h in handles {
-            if let Err(e) = h.join() {
-                std::panic::resume_unwind(e);
-            }
-        }
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     });
+    assert!(failed.is_empty(), "failing seeds: {failed:?}");
 }
 
 #[test]
