@@ -76,7 +76,7 @@ const QUIET_MS: u64 = 3_000;
 /// resync unsticks a set whose `minReadySeconds` requeue was skipped (sync errors, or
 /// availableReplicas already equal to replicas). During the repair phase only, the harness
 /// stands in for it by touching the set's annotations every 30 s.
-const KNOWN_NO_RESYNC: bool = true;
+const KNOWN_NO_RESYNC: bool = false;
 /// Upper bound on live API objects (bootstrap ≈ 30, a set of ≤ 8 pods with claims, volumes,
 /// revisions, slices and aggregated Events).
 const MAX_OBJECTS: usize = 2_000;
@@ -292,8 +292,11 @@ fn web_docs() -> (Value, Value) {
     (svc, set)
 }
 
+/// A readiness probe that passes while nginx listens. (An httpGet on `/` would fail for real:
+/// the claim mounted over the html directory starts empty, so nginx answers 403 until someone
+/// writes an index.html — the probe faults model readiness changes instead.)
 fn probe_json() -> Value {
-    json!({"httpGet": {"path": "/", "port": 80}, "periodSeconds": 2})
+    json!({"tcpSocket": {"port": 80}, "periodSeconds": 2})
 }
 
 fn strategy_json(on_delete: bool, partition: Option<i32>) -> Value {
@@ -1502,7 +1505,6 @@ fn web_yaml_reads_as_the_tutorial_objects() {
 /// `syncStatefulSet` does not requeue after minReadySeconds; upstream's informer resync (30 s,
 /// statefulset-semantics §2.1) syncs again and deletes web-1. The model never syncs again.
 #[test]
-#[ignore = "model bug: no resync after minReadySeconds when availableReplicas == replicas"]
 fn min_ready_seconds_stall_resolves_like_upstream() {
     let (svc, base) = web_docs();
     let mut c = Cluster::new(Profile::default(), 1);
