@@ -277,36 +277,15 @@ impl PodFiles for NoFiles {
     }
 }
 
-/// The files `kubectl exec` wrote in a [`Session`]'s world (PVC-backed mounts survive Pods),
-/// falling back to the model's container filesystems.
+/// The files of a [`Session`]'s pods, read through the model's container filesystems (what
+/// `kubectl exec` writes is recorded in the model, so PVC-backed files survive Pods).
 pub struct WorldFiles<'a>(pub &'a World);
 
 impl PodFiles for WorldFiles<'_> {
     fn read(&self, cluster: &Cluster, pod: &str, path: &str) -> Option<String> {
-        let p = cluster.api.get::<Pod>(NS, pod)?;
-        let mut key = format!("pod:{}", p.metadata.uid);
-        let mut rel = path.to_string();
-        'outer: for c in &p.spec.containers {
-            for m in &c.volume_mounts {
-                let mp = m.mount_path.trim_end_matches('/');
-                if path == mp || path.starts_with(&format!("{mp}/")) {
-                    if let Some(claim) = p
-                        .spec
-                        .volumes
-                        .iter()
-                        .find(|v| v.name == m.name)
-                        .and_then(|v| v.persistent_volume_claim.as_ref())
-                    {
-                        key = format!("pvc:{NS}/{}", claim.claim_name);
-                        rel = path[mp.len()..].to_string();
-                        break 'outer;
-                    }
-                }
-            }
-        }
-        if let Some(t) = self.0.container_files.get(&key).and_then(|f| f.get(&rel)) {
-            return Some(t.clone());
-        }
+        cluster.api.get::<Pod>(NS, pod)?;
+        // Reading needs the pod's environment, which the model opens mutably; a clone keeps
+        // the check side-effect free (checks with `data` clauses are rare).
         let mut c = cluster.clone();
         c.exec_read_file(NS, pod, None, path).ok()
     }

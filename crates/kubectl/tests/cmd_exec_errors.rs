@@ -155,7 +155,7 @@ kubectl logs web-9
         $ kubectl logs web-0 --tail=1
         127.0.0.1 - - [27/Aug/2025:10:00:43 +0000] "GET / HTTP/1.1" 403 169 "-" "curl/7.47.0"
         $ kubectl logs web-0 --tail=1 --timestamps
-        2025-08-27T10:00:43.736Z 127.0.0.1 - - [27/Aug/2025:10:00:43 +0000] "GET / HTTP/1.1" 403 169 "-" "curl/7.47.0"
+        2025-08-27T10:00:43.738Z 127.0.0.1 - - [27/Aug/2025:10:00:43 +0000] "GET / HTTP/1.1" 403 169 "-" "curl/7.47.0"
         $ kubectl logs web-0 -c nope
         Error from server (BadRequest): container nope is not valid for pod web-0
         $ kubectl logs web-0 --previous

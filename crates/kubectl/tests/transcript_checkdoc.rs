@@ -43,7 +43,9 @@ fn tutorial_2016_report() {
         "-service \"nginx\" created",
         "+error: the path \"web.yml\" does not exist",
         "+warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.",
-        "+Name:\tweb-0.nginx.default.svc.cluster.local",
+        // busybox ≥ 1.29's nslookup: the newer server line, and no search list for dotted names.
+        "+Address:\t10.96.0.10:53",
+        "+** server can't find web-0.nginx: NXDOMAIN",
         "+Error from server (AlreadyExists): pods \"dns-test\" already exists",
         // the JSON patch alone rolled every Pod to 0.7 (RollingUpdate)
         "-gcr.io/google_containers/nginx-slim:0.8\n-gcr.io/google_containers/nginx-slim:0.8\n-gcr.io/google_containers/nginx-slim:0.8\n+gcr.io/google_containers/nginx-slim:0.7\n+gcr.io/google_containers/nginx-slim:0.7\n+gcr.io/google_containers/nginx-slim:0.7",

@@ -203,12 +203,7 @@ impl Cluster {
                     self.$field.watch(ev, &self.api, &mut |k| keys.push(k));
                     let id = controller_id(&self.$field);
                     for k in controllers::dedupe(keys) {
-                        self.timers.schedule(
-                            now.plus_ms(latency_ms(id)),
-                            id,
-                            k,
-                            controllers::TAG_RECONCILE,
-                        );
+                        self.timers.enqueue(now.plus_ms(latency_ms(id)), id, k);
                     }
                 }};
             }
@@ -278,7 +273,7 @@ impl Cluster {
     /// e.g. its main process exiting on a signal).
     pub(crate) fn wake_kubelet_for(&mut self, ns: &str, name: &str) {
         self.timers.schedule(
-            self.now,
+            self.now.plus_ms(controllers::MIN_TIMER_DELAY_MS),
             ControllerId::Kubelet,
             ObjectRef::new(Kind::Pod, ns, name),
             controllers::TAG_RECONCILE,
@@ -368,7 +363,11 @@ impl Cluster {
             if until.is_some_and(|u| at > u) {
                 break;
             }
-            c.run_until(at);
+            // Inputs that shared an instant were applied back to back, before any timer due
+            // at that instant ran: replay must not run timers between them either.
+            if at > c.now() {
+                c.run_until(at);
+            }
             let _ = c.apply(ti.input.clone());
         }
         if let Some(u) = until {

@@ -82,7 +82,10 @@ impl Timeline {
             .cloned()
             .collect();
         for ti in pending {
-            self.run_with_checkpoints(Time(ti.at_ms));
+            // Same-instant inputs were applied back to back (see `Cluster::replay`).
+            if Time(ti.at_ms) > self.current.now() {
+                self.run_with_checkpoints(Time(ti.at_ms));
+            }
             let _ = self.current.apply(ti.input);
         }
         self.run_with_checkpoints(t);
