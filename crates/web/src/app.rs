@@ -41,6 +41,8 @@ pub struct Ui {
     pub files: editor::Files,
     pub history: RwSignal<Vec<String>>,
     pub reduced_motion: bool,
+    /// Set when something worth saving changed outside the model (editor files).
+    pub dirty: StoredValue<bool>,
 }
 
 impl Ui {
@@ -115,6 +117,7 @@ pub fn App() -> impl IntoView {
         files,
         history: RwSignal::new(restored.history.clone()),
         reduced_motion: prefers_reduced_motion(),
+        dirty: StoredValue::new(false),
     };
     provide_context(ui);
     ui.term.update(|t| {
@@ -135,6 +138,12 @@ pub fn App() -> impl IntoView {
         frame: 0,
     }));
     frame(ui, state.clone());
+    // Editor edits are saved soon (the tick writes them), and on leaving the page.
+    Effect::new(move |_| {
+        ui.files.list.track();
+        ui.dirty.set_value(true);
+    });
+    let _ = window_event_listener_untyped("pagehide", move |_| save(ui));
     // The loop pauses while the page is hidden (rAF stops; the wall-clock gap is not counted).
     let vis_state = state;
     let _ = window_event_listener_untyped("visibilitychange", move |_| {
@@ -258,7 +267,10 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     });
     st.frame += 1;
     let changed = st.last_rv != Some((rv, now));
-    if st.last_rv.map(|(r, _)| r) != Some(rv) || animating || (changed && st.frame.is_multiple_of(15)) {
+    if st.last_rv.map(|(r, _)| r) != Some(rv)
+        || animating
+        || (changed && st.frame.is_multiple_of(15))
+    {
         st.last_rv = Some((rv, now));
         let (cvm, feed) = e.session.with_timeline(|tl| {
             let c = tl.cluster();
@@ -309,6 +321,21 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     }
     drop(e);
     record_frame_time(perf_now() - t0);
+}
+
+/// Writes the scenario (input log, position, files, speed); failures become a notice.
+fn save(ui: Ui) {
+    let Some(engine) = ui.engine.try_get_value() else {
+        return;
+    };
+    let Ok(e) = engine.try_borrow() else { return };
+    ui.dirty.set_value(false);
+    let scenario = e.scenario(&ui.files.snapshot_untracked());
+    if let Err(msg) = storage::save_scenario(&scenario) {
+        if ui.notice.get_untracked().as_deref() != Some(msg.as_str()) {
+            ui.notice.set(Some(msg));
+        }
+    }
 }
 
 /// Frame work times (ms) for the benchmark: recorded only when the page defined

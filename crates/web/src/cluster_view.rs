@@ -364,7 +364,7 @@ pub fn ClusterView() -> impl IntoView {
                 </For>
             </ul>
             <h2 id="dns-heading">"DNS records"</h2>
-            <div class="dns-wrap">
+            <div class="dns-wrap" tabindex="0" role="region" aria-labelledby="dns-heading">
                 <table class="dns" aria-label="DNS records">
                     <thead>
                         <tr>

@@ -111,6 +111,9 @@ pub struct Publisher {
     live: BTreeMap<String, (PodVm, Option<String>)>,
     /// Signals to dispose on the next frame (after the views dropped them).
     dispose: Vec<Card>,
+    /// Virtual time of the last frame: when it goes backwards (scrubbing), pods that vanish
+    /// were never deleted, so they leave no ghost.
+    last_now: u64,
 }
 
 impl Publisher {
@@ -130,13 +133,18 @@ impl Publisher {
             live.insert(pod.uid.clone(), (pod, node));
         }
         // Pods that vanished since the last frame become ghosts; scrubbing back drops ghosts.
+        let backwards = now < self.last_now;
+        self.last_now = now;
         for (key, (vm, node)) in std::mem::take(&mut self.live) {
-            if !live.contains_key(&key) {
+            if !live.contains_key(&key) && !backwards {
                 self.ghosts.insert(key, (vm, node, now));
             }
         }
         self.ghosts
             .retain(|k, (_, _, at)| !live.contains_key(k) && now >= *at && now < *at + LEAVE_MS);
+        if backwards {
+            self.ghosts.clear();
+        }
 
         let mut lanes_keys: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
         p.cards.update_value(|cards| {

@@ -109,7 +109,9 @@ pub fn load() -> Restored {
         Ok(Some(text)) => match Scenario::from_json(&text) {
             Ok(s) => {
                 out.seed = s.seed;
-                let files = files_of(&s);
+                let mut files = files_of(&s);
+                // The tutorial's file first (the scenario stores files by name).
+                files.sort_by_key(|(n, _)| n != "web.yaml");
                 if !files.is_empty() {
                     out.files = files;
                 }
