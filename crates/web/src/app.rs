@@ -150,6 +150,15 @@ pub fn App() -> impl IntoView {
         vis_state.borrow_mut().last_wall = None;
     });
 
+    // The newest reason stays in view.
+    let feed_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        ui.feed.track();
+        if let Some(el) = feed_ref.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+
     view! {
         <header class="masthead">
             <h1>"Ordinal"</h1>
@@ -179,6 +188,7 @@ pub fn App() -> impl IntoView {
             <section class="panel events" aria-labelledby="events-heading">
                 <h2 id="events-heading">"Controller events"</h2>
                 <div
+                    node_ref=feed_ref
                     class="feed"
                     role="log"
                     aria-live="polite"
@@ -281,12 +291,20 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
                 let from = next.saturating_sub(FEED_CAP as u64);
                 (
                     true,
-                    c.reasons().since(from).map(feed_line).collect::<Vec<_>>(),
+                    c.reasons()
+                        .since(from)
+                        .filter(in_feed)
+                        .map(feed_line)
+                        .collect::<Vec<_>>(),
                 )
             } else {
                 (
                     false,
-                    c.reasons().since(st.feed_seq).map(feed_line).collect(),
+                    c.reasons()
+                        .since(st.feed_seq)
+                        .filter(in_feed)
+                        .map(feed_line)
+                        .collect(),
                 )
             };
             st.feed_seq = next;
@@ -351,6 +369,11 @@ fn record_frame_time(ms: f64) {
             arr.push(&JsValue::from_f64(ms));
         }
     }
+}
+
+/// The feed narrates the learner's objects; kube-system's bootstrap chatter stays out.
+fn in_feed(r: &&ordinal_model::ReasonRecord) -> bool {
+    r.object.namespace != vm::SYSTEM_NS
 }
 
 fn feed_line(r: &ordinal_model::ReasonRecord) -> FeedLine {

@@ -11,6 +11,7 @@ use ordinal_model::objects::pod::Pod;
 use ordinal_model::objects::storage::{PersistentVolume, PersistentVolumeClaim};
 use ordinal_model::{Cluster, Kind, Time};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The namespace the cluster view folds away.
 pub const SYSTEM_NS: &str = "kube-system";
@@ -312,21 +313,23 @@ fn quantity(v: Option<&Value>) -> Option<String> {
     })
 }
 
-pub fn pvc_vm(c: &PersistentVolumeClaim, pods: &[&Pod]) -> PvcVm {
+/// Claim name → the pod that mounts it (namespace-blind: the view shows one namespace).
+pub fn mounts(pods: &[&Pod]) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    for p in pods {
+        for v in &p.spec.volumes {
+            if let Some(src) = &v.persistent_volume_claim {
+                m.entry(src.claim_name.clone())
+                    .or_insert_with(|| p.metadata.name.clone());
+            }
+        }
+    }
+    m
+}
+
+pub fn pvc_vm(c: &PersistentVolumeClaim, mounts: &BTreeMap<String, String>) -> PvcVm {
     let name = c.metadata.name.clone();
-    let mounted_by = pods
-        .iter()
-        .find(|p| {
-            p.spec.volumes.iter().any(|v| {
-                serde_json::to_value(v).ok().is_some_and(|v| {
-                    v.get("persistentVolumeClaim")
-                        .and_then(|x| x.get("claimName"))
-                        .and_then(Value::as_str)
-                        == Some(name.as_str())
-                })
-            })
-        })
-        .map(|p| p.metadata.name.clone());
+    let mounted_by = mounts.get(&name).cloned();
     PvcVm {
         phase: c.status.phase.clone().unwrap_or_else(|| "Pending".into()),
         volume: c.spec.volume_name.clone().filter(|v| !v.is_empty()),
@@ -446,6 +449,7 @@ pub fn cluster_vm(c: &Cluster) -> ClusterVm {
         .copied()
         .filter(|p| p.metadata.namespace.as_deref() != Some(SYSTEM_NS))
         .collect();
+    let mounts = mounts(&user_pods);
     ClusterVm {
         now_ms: now.ms(),
         nodes: c.list::<Node>(None).into_iter().map(node_vm).collect(),
@@ -466,7 +470,7 @@ pub fn cluster_vm(c: &Cluster) -> ClusterVm {
         pvcs: c
             .list::<PersistentVolumeClaim>(None)
             .into_iter()
-            .map(|p| pvc_vm(p, &user_pods))
+            .map(|p| pvc_vm(p, &mounts))
             .collect(),
         pvs: c
             .list::<PersistentVolume>(None)

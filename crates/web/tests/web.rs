@@ -118,7 +118,10 @@ fn completion() {
         complete("kubectl sc", &names).insert.as_deref(),
         Some("ale ")
     );
-    assert_eq!(complete("kubectl get po", &names).choices, ["pod", "pods"]);
+    assert_eq!(
+        complete("kubectl get po", &names).choices,
+        ["po", "pod", "pods"]
+    );
     assert_eq!(
         complete("kubectl delete pod w", &names).insert.as_deref(),
         Some("eb-")
