@@ -11,6 +11,8 @@ use crate::publish::{Published, Publisher};
 use crate::terminal::TermBuf;
 use crate::{cluster_view, editor, playback, storage, terminal, vm};
 
+/// With many pods, the fewest wall ms between full view-model rebuilds.
+const REBUILD_MS: f64 = 120.0;
 /// The most reason records the feed keeps.
 pub const FEED_CAP: usize = 200;
 
@@ -82,6 +84,7 @@ struct Loop {
     feed_seq: u64,
     last_rv: Option<(u64, u64)>,
     last_save: f64,
+    last_build: f64,
     saved_inputs: usize,
     frame: u64,
 }
@@ -134,6 +137,7 @@ pub fn App() -> impl IntoView {
         feed_seq: 0,
         last_rv: None,
         last_save: 0.0,
+        last_build: 0.0,
         saved_inputs: usize::MAX,
         frame: 0,
     }));
@@ -277,10 +281,19 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     });
     st.frame += 1;
     let changed = st.last_rv != Some((rv, now));
-    if st.last_rv.map(|(r, _)| r) != Some(rv)
-        || animating
-        || (changed && st.frame.is_multiple_of(15))
+    let wall = perf_now();
+    // Level of detail: with many pods the full view model is rebuilt at most every
+    // REBUILD_MS of wall time; between rebuilds only card animations move.
+    let many = ui.published.pod_count.get_untracked() > crate::cluster_view::COMPACT_ABOVE;
+    let scrubbed = st.last_rv.is_some_and(|(_, n)| now < n);
+    let rebuild_due = !many || scrubbed || wall - st.last_build >= REBUILD_MS;
+    let rv_changed = st.last_rv.map(|(r, _)| r) != Some(rv);
+    if animating && !(rv_changed && rebuild_due) {
+        st.publisher.animate(&ui.published, now);
+    }
+    if rv_changed && rebuild_due || (!many && animating) || (changed && st.frame.is_multiple_of(15))
     {
+        st.last_build = wall;
         st.last_rv = Some((rv, now));
         let (cvm, feed) = e.session.with_timeline(|tl| {
             let c = tl.cluster();

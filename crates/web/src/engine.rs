@@ -20,6 +20,10 @@ const MAX_FRAME_MS: f64 = 100.0;
 const FAST_BUDGET_MS: f64 = 6.0;
 /// The most virtual ms one "as fast as possible" frame moves.
 const FAST_MAX_VIRTUAL_MS: u64 = 60_000;
+/// Model work per frame at a fixed speed before the rest carries over (wall ms).
+const FRAME_BUDGET_MS: f64 = 7.0;
+/// Virtual ms advanced per slice at a fixed speed.
+const SLICE_MS: f64 = 50.0;
 /// How far "Step" searches for the next change (virtual ms).
 const STEP_LIMIT_MS: u64 = 600_000;
 
@@ -130,11 +134,16 @@ impl Engine {
                     self.session.advance_ms(next - now);
                 }
             } else {
+                // Virtual time follows wall × speed in slices; when the model needs more than
+                // the frame budget, the rest carries to the next frame (virtual time lags
+                // rather than the page stalling), bounded so it never snowballs.
                 self.carry += wall_ms.clamp(0.0, MAX_FRAME_MS) * speed;
-                let whole = self.carry.floor();
-                if whole >= 1.0 {
-                    self.carry -= whole;
-                    self.session.advance_ms(whole as u64);
+                self.carry = self.carry.min(MAX_FRAME_MS * speed * 4.0);
+                let started = perf_now();
+                while self.carry >= 1.0 && perf_now() - started < FRAME_BUDGET_MS {
+                    let slice = self.carry.floor().min(SLICE_MS);
+                    self.carry -= slice;
+                    self.session.advance_ms(slice as u64);
                 }
             }
         }

@@ -117,6 +117,29 @@ pub struct Publisher {
 }
 
 impl Publisher {
+    /// Moves card animations to `now` without rebuilding the view model.
+    pub fn animate(&mut self, p: &Published, now: u64) {
+        p.cards.with_value(|cards| {
+            for (key, (vm, _)) in &self.live {
+                if let Some(card) = cards.get(key) {
+                    set_if_changed(
+                        card.anim,
+                        Anim {
+                            arrive: arrive_progress(now, vm.created_ms),
+                            leave: 0.0,
+                        },
+                    );
+                }
+            }
+            for (key, (_, _, at)) in &self.ghosts {
+                if let Some(card) = cards.get(key) {
+                    let leave = (now.saturating_sub(*at) as f32 / LEAVE_MS as f32).min(1.0);
+                    set_if_changed(card.anim, Anim { arrive: 1.0, leave });
+                }
+            }
+        });
+    }
+
     pub fn publish(&mut self, p: &Published, c: ClusterVm) {
         for card in self.dispose.drain(..) {
             card.vm.dispose();
