@@ -48,3 +48,6 @@ for (const [name, xs] of [
 ]) {
   console.log(`  ${name.padEnd(30)} ${ms(median(xs)).padStart(10)}   runs: ${xs.map((x) => x.toFixed(0)).join(', ')}`);
 }
+
+const { uiBench } = await import('./ui-bench.mjs');
+await uiBench(RUNS);

@@ -38,7 +38,7 @@ async function openPage() {
   return { context, page, seen };
 }
 
-test('the skeleton mounts from a sub-path and shows every region by accessible name', async () => {
+test('the page mounts from a sub-path and shows every region by accessible name', async () => {
   const { context, page, seen } = await openPage();
   await page.goto(server.url);
   await waitForMount(page);
@@ -74,8 +74,11 @@ test('the skeleton mounts from a sub-path and shows every region by accessible n
   // The toggle names the action it performs.
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
-  await events.getByText('2 objects (Service, StatefulSet)').waitFor();
+  await page.getByRole('log', { name: 'Terminal output', exact: true })
+    .getByText('statefulset.apps/web created').waitFor();
+  await page.locator('[data-pod="web-0"]').waitFor();
 
   const marks = await page.evaluate(() => performance.getEntriesByName('app-mounted', 'mark').length);
   assert.equal(marks, 1, 'performance.mark("app-mounted") exists once');
@@ -105,7 +108,7 @@ test('every control is reachable with the keyboard and shows a visible focus', a
   await page.goto(server.url);
   await waitForMount(page);
   const reached = new Set();
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 80; i++) {
     await page.keyboard.press('Tab');
     const info = await page.evaluate(() => {
       const el = document.activeElement;
