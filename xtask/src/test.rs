@@ -24,7 +24,21 @@ const STEPS: &[Step] = &[
 pub fn run() -> Result {
     let started = Instant::now();
     let mut timings = Vec::new();
+    // Developer convenience (CI never sets it): ORDINAL_TEST_FROM=N resumes at step N after a
+    // failure, running setup first.
+    let from: usize = std::env::var("ORDINAL_TEST_FROM")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     for (i, (name, step)) in STEPS.iter().enumerate() {
+        if i > 0 && i + 1 < from {
+            println!(
+                "\n==> [{}/{}] {name}: skipped (ORDINAL_TEST_FROM={from})",
+                i + 1,
+                STEPS.len()
+            );
+            continue;
+        }
         println!("\n==> [{}/{}] {name}", i + 1, STEPS.len());
         let t = Instant::now();
         if let Err(e) = step() {
