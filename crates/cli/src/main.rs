@@ -10,6 +10,7 @@
 //! * virtual time moves only through commands (`sleep` and blocking commands jump it);
 //! * exit status 0 at EOF; a failing command prints its error and the script goes on.
 
+use ordinal_kubectl::checkdoc;
 use ordinal_kubectl::files::NativeFiles;
 use ordinal_kubectl::shell::{strip_prompt, Stream};
 use ordinal_kubectl::Session;
@@ -20,7 +21,11 @@ ordinal — a simulated Kubernetes v1.34 cluster for StatefulSet lessons
 
 Usage:
   ordinal shell [--seed N] [--echo]   run kubectl/shell commands from stdin against a fresh cluster
-  ordinal check-doc FILE.md [--fix]   run a Markdown tutorial's commands and report drift
+  ordinal check-doc FILE.md [--fix] [--seed N]
+                                      run a Markdown tutorial's shell blocks against a fresh
+                                      cluster and report, block by block, where the output it
+                                      shows differs (exit 1 on drift; --fix rewrites the
+                                      doc's output blocks with the cluster's)
   ordinal help                        print this help
 ";
 
@@ -29,15 +34,133 @@ fn main() {
     match args.first().map(String::as_str) {
         None | Some("help" | "-h" | "--help") => print!("{USAGE}"),
         Some("shell") => std::process::exit(shell(&args[1..])),
-        Some("check-doc") => {
-            eprintln!("ordinal check-doc: not implemented yet in this build");
-            std::process::exit(2);
-        }
+        Some("check-doc") => std::process::exit(check_doc(&args[1..])),
         Some(other) => {
             eprint!("error: unknown command \"{other}\"\n\n{USAGE}");
             std::process::exit(2);
         }
     }
+}
+
+/// Parses `--seed N` / `--seed=N` at `args[*i]`; `Err` is the message.
+fn seed_flag(cmd: &str, args: &[String], i: &mut usize) -> Option<Result<u64, String>> {
+    let a = args[*i].as_str();
+    let v = if a == "--seed" {
+        *i += 1;
+        args.get(*i).map(String::as_str)
+    } else if let Some(v) = a.strip_prefix("--seed=") {
+        Some(v)
+    } else {
+        return None;
+    };
+    Some(
+        v.and_then(|v| v.parse().ok())
+            .ok_or_else(|| format!("ordinal {cmd}: --seed needs a number")),
+    )
+}
+
+/// `ordinal check-doc FILE.md [--fix] [--seed N]`: 0 = no drift (or fixed), 1 = drift, 2 = bad
+/// usage or unreadable input.
+fn check_doc(args: &[String]) -> i32 {
+    let mut seed = 0;
+    let mut fix = false;
+    let mut file: Option<&str> = None;
+    let mut i = 0;
+    while i < args.len() {
+        if let Some(r) = seed_flag("check-doc", args, &mut i) {
+            match r {
+                Ok(n) => seed = n,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return 2;
+                }
+            }
+        } else {
+            match args[i].as_str() {
+                "--fix" => fix = true,
+                "-h" | "--help" => {
+                    print!("{USAGE}");
+                    return 0;
+                }
+                f if !f.starts_with('-') => {
+                    if file.is_some() {
+                        eprintln!("ordinal check-doc: one FILE.md at a time\n\n{USAGE}");
+                        return 2;
+                    }
+                    file = Some(f);
+                }
+                other => {
+                    eprintln!("ordinal check-doc: unknown flag {other}\n\n{USAGE}");
+                    return 2;
+                }
+            }
+        }
+        i += 1;
+    }
+    let Some(file) = file else {
+        eprintln!("ordinal check-doc: missing FILE.md\n\n{USAGE}");
+        return 2;
+    };
+    let path = std::path::Path::new(file);
+    if path.is_dir() {
+        eprintln!("ordinal check-doc: {file}: is a directory");
+        return 2;
+    }
+    // Refuse huge files before reading them.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > checkdoc::MAX_DOC_BYTES as u64 {
+            eprintln!(
+                "ordinal check-doc: {file}: too large ({} bytes; the limit is {} bytes)",
+                meta.len(),
+                checkdoc::MAX_DOC_BYTES
+            );
+            return 2;
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let reason = match e.kind() {
+                std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
+                std::io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
+                _ => e.to_string(),
+            };
+            eprintln!("ordinal check-doc: cannot read {file}: {reason}");
+            return 2;
+        }
+    };
+    let text = match checkdoc::check_input(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("ordinal check-doc: {file}: {e}");
+            return 2;
+        }
+    };
+    let mut session = Session::with_files(seed, Box::new(NativeFiles), true);
+    // `-f web.yaml` finds the files next to the document.
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    session.set_cwd(&dir.to_string_lossy());
+    let outcome = checkdoc::check(file, text, session);
+    out(&outcome.report);
+    if fix {
+        if outcome.fixed != text {
+            if let Err(e) = std::fs::write(path, outcome.fixed.as_bytes()) {
+                eprintln!("ordinal check-doc: cannot write {file}: {e}");
+                return 2;
+            }
+            out(&format!(
+                "check-doc: --fix rewrote {} output block(s) in {file}\n",
+                outcome.differ
+            ));
+        }
+        return 0;
+    }
+    outcome.exit_code()
 }
 
 fn write_chunks(chunks: Vec<(Stream, String)>) {

@@ -355,25 +355,8 @@ pub fn parse_go_duration(s: &str) -> Result<i64, String> {
     Ok(if neg { -ms } else { ms })
 }
 
-/// Go's `%q` for a string (printable ASCII kept; quotes and backslashes escaped).
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+/// Go's `%q` for a string: the apiserver's error rendering already has it.
+pub use ordinal_model::api::error::go_quote;
 
 /// Go's `%q` for a rune (pflag prints the shorthand character this way).
 fn go_quote_rune(c: char) -> String {

@@ -18,7 +18,6 @@ use crate::shell::{
 };
 use ordinal_model::{Cluster, Input as ModelInput, Profile, Time, Timeline};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// How long a watch in a script (non-interactive driver) waits for a state-changing event
@@ -34,10 +33,6 @@ pub struct World {
     /// True for a non-interactive driver (`ordinal shell` reading a script, tests): watches end
     /// after [`SCRIPT_WATCH_IDLE_MS`] without an event.
     pub script_mode: bool,
-    /// Files written inside containers, until the nodes branch's volume file store lands:
-    /// key = `pvc:<ns>/<claim>` for PVC-backed mounts (survives pod restarts) or
-    /// `pod:<uid>` for the container's own filesystem; value = path → content.
-    pub container_files: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl World {
@@ -141,7 +136,6 @@ impl Session {
             timeline: Timeline::new(Profile::default(), seed),
             files,
             script_mode,
-            container_files: BTreeMap::new(),
         }));
         Session {
             host: SessionHost {
@@ -209,6 +203,11 @@ impl Session {
         } else {
             "$ "
         }
+    }
+
+    /// `$?` of the learner's shell: the exit status of the last finished command.
+    pub fn last_status(&self) -> i32 {
+        self.shell.state.last_status
     }
 
     /// True once the learner's shell ran `exit`.

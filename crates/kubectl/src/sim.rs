@@ -63,7 +63,6 @@ pub fn spawn(world: &WorldRef, argv: &[String]) -> Box<dyn Task> {
         ["reset"] => {
             let seed = w.timeline.seed();
             w.timeline = Timeline::new(Profile::default(), seed);
-            w.container_files.clear();
             ("cluster reset\n".into(), String::new(), 0)
         }
         ["why"] | ["why", _] => {

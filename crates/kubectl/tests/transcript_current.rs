@@ -12,6 +12,17 @@ use ordinal_kubectl::Session;
 /// What `ordinal shell --echo` prints for `script` (stdout and stderr merged in order).
 pub fn echo_transcript(script: &str, seed: u64) -> String {
     let mut s = Session::new(seed);
+    let mut out = feed(&mut s, script);
+    s.end_of_input();
+    s.run_until_blocked();
+    for (_, t) in s.poll() {
+        out.push_str(&t);
+    }
+    out
+}
+
+/// Feeds `script` line by line as `ordinal shell --echo` does, without ending the input.
+pub fn feed(s: &mut Session, script: &str) -> String {
     let mut out = String::new();
     for line in script.lines() {
         let t = line.trim();
@@ -32,11 +43,6 @@ pub fn echo_transcript(script: &str, seed: u64) -> String {
             out.push_str(&t);
         }
     }
-    s.end_of_input();
-    s.run_until_blocked();
-    for (_, t) in s.poll() {
-        out.push_str(&t);
-    }
     out
 }
 
@@ -51,4 +57,14 @@ fn current_tutorial_create_scale() {
 fn transcripts_are_deterministic() {
     let script = include_str!("../../../tests/transcripts/current-create.sh");
     assert_eq!(echo_transcript(script, 7), echo_transcript(script, 7));
+}
+
+#[test]
+fn current_tutorial_updates_deletes_parallel_cleanup() {
+    let create = include_str!("../../../tests/transcripts/current-create.sh");
+    let update = include_str!("../../../tests/transcripts/current-update.sh");
+    let mut s = Session::new(0);
+    feed(&mut s, create);
+    let got = feed(&mut s, update);
+    expect_test::expect_file!["../../../tests/transcripts/current-update.out"].assert_eq(&got);
 }

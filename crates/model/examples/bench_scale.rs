@@ -1,14 +1,25 @@
 //! Benchmark: a StatefulSet scaled 0 → N replicas to Ready in virtual time, Parallel and
-//! OrderedReady, on `Profile::with_workers(100)` (100 × 110 pod slots) with the real node side:
-//! scheduler, volume controllers, kubelets, endpoints. Prints CPU time, peak memory and counts
-//! (not asserted).
+//! OrderedReady, on `Profile::with_workers(100)` (100 × 110 pod slots). Prints CPU time, peak
+//! memory and counts (not asserted).
 //!
-//!     cargo run --release -p ordinal-model --example bench_scale [N] [Parallel|OrderedReady]
+//!     cargo run --release -p ordinal-model --example bench_scale [N] [Parallel|OrderedReady] [fake|real]
 //!
-//! Without a policy both run; each at N/10, N/2 and N.
+//! N defaults to 2 000 so `cargo xtask bench` (and CI) stay quick; pass 10000 for the issue's
+//! 0 → 10 000 measurement. Without a policy both run, each at N/10, N/2 and N.
+//!
+//! Two node sides, both measured unless one is named:
+//! - `fake`: the test-only fake node layer (tests/harness_fake_nodes) with the cluster's node
+//!   agents off: binding and readiness are immediate writes, so this measures the apiserver,
+//!   the StatefulSet controller and the GC;
+//! - `real`: the cluster's own scheduler, volume controllers, kubelets and endpoints (a Service
+//!   selects the pods), i.e. what a user's cluster runs.
 
-use ordinal_model::objects::StatefulSet;
-use ordinal_model::{Cluster, Input, Kind, PatchType, Profile};
+#[path = "../tests/harness_fake_nodes/mod.rs"]
+mod harness_fake_nodes;
+
+use harness_fake_nodes::*;
+use ordinal_model::objects::{Pod, StatefulSet};
+use ordinal_model::{Cluster, Profile};
 use serde_json::json;
 use std::time::Instant;
 
@@ -23,67 +34,61 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn web(policy: &str) -> serde_json::Value {
-    json!({
-        "apiVersion": "apps/v1", "kind": "StatefulSet",
-        "metadata": {"name": "web", "namespace": "default"},
-        "spec": {
-            "serviceName": "nginx", "replicas": 0, "podManagementPolicy": policy,
-            "selector": {"matchLabels": {"app": "nginx"}},
-            "template": {"metadata": {"labels": {"app": "nginx"}},
-                "spec": {"terminationGracePeriodSeconds": 10,
-                    "containers": [{"name": "nginx", "image": "registry.k8s.io/nginx-slim:0.8",
-                    "ports": [{"containerPort": 80, "name": "web"}],
-                    "volumeMounts": [{"name": "www", "mountPath": "/usr/share/nginx/html"}]}]}},
-            "volumeClaimTemplates": [{"metadata": {"name": "www"},
-                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]
-        }
-    })
+fn ready_replicas(c: &Cluster) -> i32 {
+    c.api
+        .get::<StatefulSet>("default", "web")
+        .map_or(0, |s| s.status.ready_replicas)
 }
 
-fn service() -> serde_json::Value {
-    json!({"apiVersion": "v1", "kind": "Service",
-        "metadata": {"name": "nginx", "namespace": "default", "labels": {"app": "nginx"}},
-        "spec": {"ports": [{"port": 80, "name": "web"}], "clusterIP": "None",
-            "selector": {"app": "nginx"}}})
-}
-
-fn run(n: i32, policy: &str) {
+fn run(n: i32, policy: &str, real: bool) {
     let mut c = Cluster::new(Profile::with_workers(100), 0);
-    c.apply(Input::Create { object: service() }).expect("svc");
-    c.apply(Input::Create {
-        object: web(policy),
-    })
-    .expect("sts");
-    c.run_for_ms(1_000);
-    let rv0 = c.api.resource_version();
-    let reasons0 = c.reasons().next_seq();
+    let mut fake = (!real).then(|| {
+        // The fake layer *is* the node side here; the real agents would race it.
+        c.set_node_agents(false);
+        let mut f = FakeNodes::new(&c);
+        f.start_delay_ms = 0;
+        f
+    });
     let t0 = c.now();
     let cpu = Instant::now();
-    c.apply(Input::Patch {
-        kind: Kind::StatefulSet,
-        namespace: "default".into(),
-        name: "web".into(),
-        patch_type: PatchType::Merge,
-        patch: json!({"spec": {"replicas": n}}),
-    })
-    .expect("scale");
-    // Step a virtual second at a time; stop at all Ready (or after a virtual day).
-    let mut ready = 0;
-    for _ in 0..86_400 {
-        c.run_for_ms(1_000);
-        ready = c
-            .api
-            .get::<StatefulSet>("default", "web")
-            .map_or(0, |s| s.status.ready_replicas);
-        if ready == n {
+    if real {
+        create(
+            &mut c,
+            json!({"apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "nginx", "namespace": "default", "labels": {"app": "nginx"}},
+                "spec": {"ports": [{"port": 80, "name": "web"}], "clusterIP": "None",
+                    "selector": {"app": "nginx"}}}),
+        );
+    }
+    create(&mut c, web(0, json!({"podManagementPolicy": policy})));
+    match fake.as_mut() {
+        Some(f) => f.advance(&mut c, 1_000),
+        None => c.run_for_ms(1_000),
+    }
+    let rv0 = c.api.resource_version();
+    let reasons0 = c.reasons().next_seq();
+    patch_set(&mut c, "web", json!({"spec": {"replicas": n}}));
+    // Fake nodes: 10 virtual s per round; real agents: 1 virtual s. Stop at all Ready or after
+    // a virtual day or so.
+    for _ in 0..100_000 {
+        match fake.as_mut() {
+            Some(f) => f.advance(&mut c, 10_000),
+            None => c.run_for_ms(1_000),
+        }
+        if ready_replicas(&c) == n {
             break;
         }
     }
     let elapsed = cpu.elapsed();
+    let ready = c
+        .api
+        .list::<Pod>(Some("default"))
+        .filter(|p| p.is_running_and_ready())
+        .count();
     println!(
-        "{policy:>12} n={n:>6}: {ready} ready after {:>6.1} virtual s; CPU {:>7.3} s; peak RSS {:>7} KiB; \
-         writes {}; reasons {}; objects {}",
+        "{:>4} {policy:>12} n={n:>6}: {ready} ready after {:>7.1} virtual s; CPU {:>7.3} s; \
+         peak RSS {:>7} KiB; writes {}; reasons {}; objects {}",
+        if real { "real" } else { "fake" },
         c.now().since(t0) as f64 / 1000.0,
         elapsed.as_secs_f64(),
         peak_rss_kib(),
@@ -94,15 +99,27 @@ fn run(n: i32, policy: &str) {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let n: i32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
-    let only = args.next();
-    for policy in ["Parallel", "OrderedReady"] {
-        if only.as_deref().is_some_and(|o| o != policy) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: i32 = args.first().and_then(|a| a.parse().ok()).unwrap_or(2_000);
+    let named = |choices: &[&str]| {
+        args.iter()
+            .skip(1)
+            .find(|a| choices.contains(&a.as_str()))
+            .cloned()
+    };
+    let only_policy = named(&["Parallel", "OrderedReady"]);
+    let only_side = named(&["fake", "real"]);
+    for real in [false, true] {
+        if only_side.as_deref().is_some_and(|s| (s == "real") != real) {
             continue;
         }
-        for size in [n / 10, n / 2, n] {
-            run(size, policy);
+        for policy in ["Parallel", "OrderedReady"] {
+            if only_policy.as_deref().is_some_and(|o| o != policy) {
+                continue;
+            }
+            for size in [n / 10, n / 2, n] {
+                run(size, policy, real);
+            }
         }
     }
 }

@@ -203,12 +203,7 @@ impl Cluster {
                     self.$field.watch(ev, &self.api, &mut |k| keys.push(k));
                     let id = controller_id(&self.$field);
                     for k in controllers::dedupe(keys) {
-                        self.timers.schedule(
-                            now.plus_ms(latency_ms(id)),
-                            id,
-                            k,
-                            controllers::TAG_RECONCILE,
-                        );
+                        self.timers.enqueue(now.plus_ms(latency_ms(id)), id, k);
                     }
                 }};
             }
@@ -225,6 +220,19 @@ impl Cluster {
     }
 
     fn handle(&mut self, id: ControllerId, key: &ObjectRef, tag: u32) {
+        // The kubelet's prober runs through the container userland, which needs the whole
+        // cluster (files on volumes, other pods): probes due now run here, just before the
+        // kubelet's sync consumes their results (`crate::exec`).
+        if id == ControllerId::Kubelet && key.kind == Kind::Pod {
+            self.run_due_probes(&key.namespace, &key.name);
+        }
+        self.handle_controller(id, key, tag);
+        if id == ControllerId::Kubelet {
+            self.run_started_mains();
+        }
+    }
+
+    fn handle_controller(&mut self, id: ControllerId, key: &ObjectRef, tag: u32) {
         let mut ctx = Ctx {
             api: &mut self.api,
             now: self.now,
@@ -244,17 +252,41 @@ impl Cluster {
         }
     }
 
+    /// Records an input in the input log at the current time; false when the log is full.
+    pub(crate) fn record_input(&mut self, input: Input) -> bool {
+        if self.inputs.len() >= INPUT_LOG_CAPACITY {
+            return false;
+        }
+        self.inputs.push(TimedInput {
+            at_ms: self.now.ms(),
+            input,
+        });
+        true
+    }
+
+    /// Hands the writes of an input to the controllers (see [`Cluster::apply`]).
+    pub(crate) fn after_input(&mut self) {
+        self.dispatch();
+    }
+
+    /// Schedules a kubelet sync of pod `ns/name` now (a change made from inside a container,
+    /// e.g. its main process exiting on a signal).
+    pub(crate) fn wake_kubelet_for(&mut self, ns: &str, name: &str) {
+        self.timers.schedule(
+            self.now.plus_ms(controllers::MIN_TIMER_DELAY_MS),
+            ControllerId::Kubelet,
+            ObjectRef::new(Kind::Pod, ns, name),
+            controllers::TAG_RECONCILE,
+        );
+    }
+
     /// Applies an input now (recording it in the input log) and returns the API response.
     pub fn apply(&mut self, input: Input) -> InputResult {
-        if self.inputs.len() >= INPUT_LOG_CAPACITY {
+        if !self.record_input(input.clone()) {
             return Err(ApiError::bad_request(format!(
                 "ordinal: this scenario has reached its limit of {INPUT_LOG_CAPACITY} inputs; reset the cluster to continue"
             )));
         }
-        self.inputs.push(TimedInput {
-            at_ms: self.now.ms(),
-            input: input.clone(),
-        });
         let result = self.execute(input);
         // Controllers see the write on their next turn; hand it to them now so that their
         // reconciles are queued at this instant's latency even if the caller never advances.
@@ -305,6 +337,10 @@ impl Cluster {
                     .map(|()| None)
                     .map_err(ApiError::bad_request)
             }
+            Input::Exec { .. } | Input::ExecWriteFile { .. } => self
+                .run_exec_input(&input)
+                .map(|_| None)
+                .map_err(|e| ApiError::bad_request(e.message())),
             Input::SetFeatureGate { name, enabled } => self
                 .api
                 .gates
@@ -327,7 +363,11 @@ impl Cluster {
             if until.is_some_and(|u| at > u) {
                 break;
             }
-            c.run_until(at);
+            // Inputs that shared an instant were applied back to back, before any timer due
+            // at that instant ran: replay must not run timers between them either.
+            if at > c.now() {
+                c.run_until(at);
+            }
             let _ = c.apply(ti.input.clone());
         }
         if let Some(u) = until {

@@ -210,32 +210,31 @@ pub fn search_domains(ns: &str) -> Vec<String> {
     ]
 }
 
-/// `/etc/resolv.conf` of a ClusterFirst pod.
+/// `/etc/resolv.conf` of a ClusterFirst pod (the text is [`crate::userland::resolv_conf`]'s:
+/// one source of truth for the files the kubelet writes into containers).
 pub fn resolv_conf(ns: &str) -> String {
-    format!(
-        "search {}\nnameserver {DNS_SERVICE_IP}\noptions ndots:5\n",
-        search_domains(ns).join(" ")
+    crate::userland::resolv_conf(DNS_SERVICE_IP, ns, CLUSTER_DOMAIN)
+}
+
+/// `/etc/hosts` of a pod (the kubelet's `managedHostsFileContent`, rendered by
+/// [`crate::userland::hosts_file`]).
+pub fn hosts_file(pod: &Pod, ip: &str) -> String {
+    crate::userland::hosts_file(
+        ip,
+        &pod_hostname(pod),
+        pod.spec.subdomain.as_deref(),
+        pod.metadata.ns(),
+        CLUSTER_DOMAIN,
     )
 }
 
-/// `/etc/hosts` of a pod (the kubelet's `managedHostsFileContent`).
-pub fn hosts_file(pod: &Pod, ip: &str) -> String {
-    let mut s = String::from(
-        "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n",
-    );
-    let host = pod
-        .spec
+/// The pod's kernel hostname: `spec.hostname`, else the pod name.
+pub fn pod_hostname(pod: &Pod) -> String {
+    pod.spec
         .hostname
         .clone()
-        .unwrap_or_else(|| pod.metadata.name.clone());
-    match pod.spec.subdomain.as_deref().filter(|s| !s.is_empty()) {
-        Some(sub) => s.push_str(&format!(
-            "{ip}\t{host}.{sub}.{}.svc.{CLUSTER_DOMAIN}\t{host}\n",
-            pod.metadata.ns()
-        )),
-        None => s.push_str(&format!("{ip}\t{host}\n")),
-    }
-    s
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| pod.metadata.name.clone())
 }
 
 /// A name resolved through the search path.

@@ -5,6 +5,7 @@
 //! while positioned in the past forks: inputs after the current time are dropped first.
 
 use crate::cluster::{Cluster, InputResult};
+use crate::exec::{ExecError, ExecFileError, ExecOptions, ExecOutput, ExecTarget};
 use crate::input::{Input, TimedInput};
 use crate::profile::Profile;
 use crate::time::Time;
@@ -81,7 +82,10 @@ impl Timeline {
             .cloned()
             .collect();
         for ti in pending {
-            self.run_with_checkpoints(Time(ti.at_ms));
+            // Same-instant inputs were applied back to back (see `Cluster::replay`).
+            if Time(ti.at_ms) > self.current.now() {
+                self.run_with_checkpoints(Time(ti.at_ms));
+            }
             let _ = self.current.apply(ti.input);
         }
         self.run_with_checkpoints(t);
@@ -130,6 +134,18 @@ impl Timeline {
             .partition_point(|(at, _)| *at <= t)
             .saturating_sub(1);
         self.current = self.checkpoints[idx].1.clone();
+        // A checkpoint holds the state *before* the inputs of its own instant (it is taken
+        // on the way to them, or before anything at the start): apply those first.
+        let at = self.current.now().ms();
+        let same_instant: Vec<Input> = self
+            .inputs
+            .iter()
+            .filter(|ti| ti.at_ms == at)
+            .map(|ti| ti.input.clone())
+            .collect();
+        for input in same_instant {
+            let _ = self.current.apply(input);
+        }
         let end = self.end;
         self.advance_to(t);
         self.end = end;
@@ -138,17 +154,92 @@ impl Timeline {
     /// Applies an input at the current time. In the past, this forks: the recorded future is
     /// dropped (inputs and checkpoints after now), then the input is appended.
     pub fn apply(&mut self, input: Input) -> InputResult {
+        self.fork_here();
+        let now = self.current.now();
+        self.inputs.push(TimedInput {
+            at_ms: now.ms(),
+            input: input.clone(),
+        });
+        self.current.apply(input)
+    }
+
+    /// Acting in the past: drops the recorded future (inputs and checkpoints after now).
+    fn fork_here(&mut self) {
         let now = self.current.now();
         if self.in_past() {
             self.inputs.retain(|ti| ti.at_ms <= now.ms());
             self.checkpoints.retain(|(at, _)| *at <= now);
             self.end = now;
         }
-        self.inputs.push(TimedInput {
-            at_ms: now.ms(),
-            input: input.clone(),
-        });
-        self.current.apply(input)
+    }
+
+    /// Copies the inputs the live cluster recorded since it had `before` of them into the
+    /// timeline's log (exec inputs are recorded by the cluster itself).
+    fn adopt_inputs(&mut self, before: usize) {
+        let new: Vec<TimedInput> =
+            self.current.inputs()[before.min(self.current.inputs().len())..].to_vec();
+        self.inputs.extend(new);
+    }
+
+    /// [`Cluster::exec_with`] at the current time, recorded in the timeline (forks in the
+    /// past), so seeking and replay reproduce what the program changed.
+    pub fn exec(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+        argv: Vec<String>,
+        stdin: String,
+        options: ExecOptions,
+    ) -> Result<ExecOutput, ExecError> {
+        self.fork_here();
+        let before = self.current.inputs().len();
+        let r = self
+            .current
+            .exec_with(namespace, pod, container, argv, stdin, options);
+        self.adopt_inputs(before);
+        r
+    }
+
+    /// [`Cluster::exec_write_file`] (a shell's `>`/`>>` in a container), recorded like
+    /// [`Timeline::exec`].
+    pub fn exec_write_file(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+        path: &str,
+        data: &str,
+        append: bool,
+    ) -> Result<(), ExecFileError> {
+        self.fork_here();
+        let before = self.current.inputs().len();
+        let r = self
+            .current
+            .exec_write_file(namespace, pod, container, path, data, append);
+        self.adopt_inputs(before);
+        r
+    }
+
+    /// [`Cluster::exec_read_file`] (a shell's `<`): reads only, records nothing.
+    pub fn exec_read_file(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+        path: &str,
+    ) -> Result<String, ExecFileError> {
+        self.current.exec_read_file(namespace, pod, container, path)
+    }
+
+    /// [`Cluster::exec_target`]: the container an exec would run in (records nothing).
+    pub fn exec_target(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+    ) -> Result<ExecTarget, ExecError> {
+        self.current.exec_target(namespace, pod, container)
     }
 
     /// Rebuilds a timeline from a recorded input log, positioned at its end.

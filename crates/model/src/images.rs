@@ -345,62 +345,6 @@ fn parse_sleep_ms(s: &str) -> Option<u64> {
     Some((v * mult).min(1.0e12) as u64)
 }
 
-/// The nginx 1.x default page (`/usr/share/nginx/html/index.html`).
-pub const NGINX_INDEX_HTML: &str = "<!DOCTYPE html>
-<html>
-<head>
-<title>Welcome to nginx!</title>
-<style>
-    body {
-        width: 35em;
-        margin: 0 auto;
-        font-family: Tahoma, Verdana, Arial, sans-serif;
-    }
-</style>
-</head>
-<body>
-<h1>Welcome to nginx!</h1>
-<p>If you see this page, the nginx web server is successfully installed and
-working. Further configuration is required.</p>
-
-<p>For online documentation and support please refer to
-<a href=\"http://nginx.org/\">nginx.org</a>.<br/>
-Commercial support is available at
-<a href=\"http://nginx.com/\">nginx.com</a>.</p>
-
-<p><em>Thank you for using nginx.</em></p>
-</body>
-</html>
-";
-
-/// Files an image ships that the userland reads (path, content, mode). Directories are implied.
-pub fn image_files(family: ImageFamily) -> Vec<(&'static str, String, u32)> {
-    let common = vec![
-        ("/etc/hostname", String::new(), 0o644),
-        ("/tmp", String::new(), 0o1777),
-    ];
-    let mut files = match family {
-        ImageFamily::Nginx => vec![
-            ("/usr/share/nginx/html/index.html", NGINX_INDEX_HTML.to_string(), 0o644),
-            (
-                "/usr/share/nginx/html/50x.html",
-                "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n".to_string(),
-                0o644,
-            ),
-            (
-                "/etc/nginx/conf.d/default.conf",
-                "server {\n    listen       80;\n    server_name  localhost;\n\n    location / {\n        root   /usr/share/nginx/html;\n        index  index.html index.htm;\n    }\n\n    error_page   500 502 503 504  /50x.html;\n    location = /50x.html {\n        root   /usr/share/nginx/html;\n    }\n}\n".to_string(),
-                0o644,
-            ),
-            ("/var/log/nginx/access.log", String::new(), 0o644),
-            ("/var/log/nginx/error.log", String::new(), 0o644),
-        ],
-        _ => Vec::new(),
-    };
-    files.extend(common);
-    files
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

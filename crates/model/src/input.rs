@@ -85,6 +85,32 @@ pub enum Input {
         name: String,
         enabled: bool,
     },
+    /// `kubectl exec`: one program invocation in a container (`Cluster::exec`). Programs
+    /// change files, logs and processes, so they are inputs like any API write.
+    Exec {
+        namespace: String,
+        pod: String,
+        container: Option<String>,
+        argv: Vec<String>,
+        stdin: String,
+        /// `kubectl exec -t` and the program's stdout is that terminal (curl's progress meter,
+        /// `ls` columns depend on it). Omitted from JSON when false.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        tty: bool,
+        /// The working directory the program starts in (the shell's `cd`); empty = `/`.
+        /// Omitted from JSON when empty.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        cwd: String,
+    },
+    /// A shell redirection (`>`/`>>`) into a container file (`Cluster::exec_write_file`).
+    ExecWriteFile {
+        namespace: String,
+        pod: String,
+        container: Option<String>,
+        path: String,
+        data: String,
+        append: bool,
+    },
 }
 
 /// A recorded input: when it was applied (virtual ms since the Unix epoch) and what it was.

@@ -9,6 +9,7 @@ mod bootstrap;
 pub mod cluster;
 pub mod controllers;
 pub mod dns;
+pub mod exec;
 pub mod history;
 pub mod images;
 pub mod input;
@@ -24,6 +25,7 @@ pub mod time;
 pub mod userland;
 
 pub use cluster::Cluster;
+pub use exec::{ExecError, ExecFileError, ExecOptions, ExecOutput, ExecTarget, PodEnv};
 pub use history::Timeline;
 pub use input::{Fault, Input, PatchType, TimedInput};
 pub use objects::{Kind, Object, ObjectMeta, ObjectRef};

@@ -7,7 +7,7 @@ use nodes_common::*;
 use ordinal_model::dns::{self, RecordType};
 use ordinal_model::objects::*;
 use ordinal_model::rng::Rng;
-use ordinal_model::{Cluster, Fault, Input, Kind, Profile};
+use ordinal_model::{Cluster, Fault, Input, Kind, Profile, Scenario};
 use std::collections::BTreeMap;
 
 fn check_invariants(c: &Cluster) {
@@ -67,7 +67,7 @@ fn check_invariants(c: &Cluster) {
     assert!(!c.spin_detected);
 }
 
-fn walk(seed: u64, steps: usize) -> u64 {
+fn walk(seed: u64, steps: usize) -> (u64, Cluster) {
     let mut c = Cluster::new(Profile::default(), seed);
     let mut rng = Rng::new(seed);
     create(&mut c, headless_service());
@@ -76,7 +76,52 @@ fn walk(seed: u64, steps: usize) -> u64 {
         let i = rng.below(4);
         let name = format!("web-{i}");
         let claim = format!("www-web-{i}");
-        let _ = match rng.below(10) {
+        let _ = match rng.below(13) {
+            10 => {
+                // A redirection into the pod's html dir (its volume when it has one).
+                let _ = c.exec_write_file(
+                    "default",
+                    &name,
+                    None,
+                    "/usr/share/nginx/html/index.html",
+                    &format!("{name}\n"),
+                    rng.below(2) == 0,
+                );
+                Ok(())
+            }
+            11 => {
+                // The e2e way of failing (and restoring) the readiness probe.
+                let (from, to) = if rng.below(2) == 0 {
+                    ("index.html", "index.html.bak")
+                } else {
+                    ("index.html.bak", "index.html")
+                };
+                let dir = "/usr/share/nginx/html";
+                let argv = vec![
+                    "mv".to_string(),
+                    format!("{dir}/{from}"),
+                    format!("{dir}/{to}"),
+                ];
+                let _ = c.exec("default", &name, None, argv, String::new());
+                Ok(())
+            }
+            12 => {
+                let argv = match rng.below(3) {
+                    0 => vec![
+                        "curl".to_string(),
+                        "-s".into(),
+                        format!("http://web-{}.nginx", rng.below(4)),
+                    ],
+                    1 => vec!["kill".to_string(), "1".into()],
+                    _ => vec![
+                        "ls".to_string(),
+                        "-l".into(),
+                        "/usr/share/nginx/html".into(),
+                    ],
+                };
+                let _ = c.exec("default", &name, None, argv, String::new());
+                Ok(())
+            }
             0 | 1 => {
                 let _ = c.apply(Input::Create {
                     object: pvc(
@@ -158,15 +203,20 @@ fn walk(seed: u64, steps: usize) -> u64 {
         c.run_for_ms(rng.between(100, 60_000));
         check_invariants(&c);
     }
-    c.event_log_hash()
+    (c.event_log_hash(), c)
 }
 
 #[test]
 fn random_walks_keep_the_node_invariants_and_are_deterministic() {
     for seed in 0..6 {
-        let a = walk(seed, 60);
-        let b = walk(seed, 60);
+        let (a, c) = walk(seed, 60);
+        let (b, _) = walk(seed, 60);
         assert_eq!(a, b, "seed {seed} is not deterministic");
+        if seed < 2 {
+            // Exec inputs replay byte for byte like API writes.
+            let replayed = Scenario::of_cluster(&c).replay();
+            assert_eq!(replayed.event_log_hash(), a, "seed {seed} does not replay");
+        }
     }
 }
 

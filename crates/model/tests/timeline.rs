@@ -79,3 +79,23 @@ fn scenarios_round_trip_and_reject_tampering() {
     assert!(Scenario::from_json(&bad.to_json()).is_err());
     let _ = Time(0);
 }
+
+#[test]
+fn inputs_at_a_checkpoint_instant_survive_seeking() {
+    // A checkpoint holds the state before the inputs of its own instant: the start of the
+    // timeline and every 20 s boundary.
+    let mut tl = Timeline::new(Default::default(), 3);
+    let t0 = tl.now();
+    tl.apply(svc("a")).unwrap();
+    tl.advance_to(t0.plus_secs(20));
+    tl.apply(svc("b")).unwrap();
+    tl.advance_to(t0.plus_secs(60));
+    let straight = tl.cluster().event_log_hash();
+    tl.seek(t0);
+    assert_eq!(names(&tl), ["a", "kubernetes"]);
+    tl.seek(t0.plus_secs(20));
+    assert_eq!(names(&tl), ["a", "b", "kubernetes"]);
+    tl.seek(t0.plus_secs(10));
+    tl.seek(t0.plus_secs(60));
+    assert_eq!(tl.cluster().event_log_hash(), straight);
+}

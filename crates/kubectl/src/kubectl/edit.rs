@@ -41,7 +41,7 @@ fn ns_of(kind: Kind, ns: &str) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-/// Applies a patch; prints `<kind>/<name> <verb>` or `… (no change)`.
+/// Applies a patch; prints `<kind>/<name> <verb>` (or `… patched (no change)`).
 fn patch_and_report(
     w: &mut World,
     io: &mut TaskIo,
@@ -71,7 +71,9 @@ fn patch_and_report(
             let unchanged = after
                 .as_ref()
                 .is_some_and(|a| a.meta().resource_version == before.meta().resource_version);
-            if unchanged {
+            // Only `patch` says "(no change)"; `scale` prints "scaled" whatever the size was
+            // (kubectl `pkg/cmd/scale/scale.go`: `PrintObj` after every `Scale`).
+            if unchanged && verb == "patched" {
                 io.print(format!(
                     "{} {verb} (no change)\n",
                     kind_slash_name(kind, name)

@@ -1,250 +1,44 @@
-//! `kubectl exec`, `kubectl run`, `kubectl logs`, and the tasks that run programs inside a
-//! pod: [`ShellTask`] (`sh -c`), [`PodShellTask`] (an interactive `/ # ` shell).
+//! `kubectl exec`, `kubectl run`, `kubectl logs`. Programs run in the container through
+//! [`super::container`]: the shell interpreter with the container's userland.
 
 use super::args::{b, v, FlagSpec, GLOBAL};
-use super::pod::{userland_of, PodHost, Userland};
+use super::container::{is_shell, ContainerHost, OnExit, PodShellTask, ProgramTask, ShellTask};
 use super::{api_error_text, done_with, namespace, parse_or_fail, usage_error};
 use crate::session::{World, WorldRef};
-use crate::shell::{
-    parse, Accumulator, CommandCtx, Host, Input as ShellInput, Job, Shell, Task, TaskIo, TaskPoll,
-};
+use crate::shell::{CommandCtx, Host, Task, TaskIo, TaskPoll};
 use ordinal_model::api::DeleteOptions;
+use ordinal_model::exec::image_has_shell;
 use ordinal_model::objects::Pod;
 use ordinal_model::{Input, Kind, Time};
 use serde_json::json;
+use std::cell::Cell;
+use std::rc::Rc;
 
-/// How long `kubectl run -i`/`exec` wait for the pod to be Running (`--pod-running-timeout`).
-const POD_RUNNING_TIMEOUT_MS: u64 = 60_000;
-
-/// Runs a shell script inside a pod with that pod's programs.
-pub struct ShellTask {
-    host: PodHost,
-    job: Option<Job>,
-    error: Option<String>,
-}
-
-impl ShellTask {
-    pub fn new(host: PodHost, script: &str) -> ShellTask {
-        let dialect = host.userland.dialect();
-        match parse(script) {
-            Ok(s) => {
-                let mut state = Shell::new(dialect).state;
-                state.cwd = "/".into();
-                ShellTask {
-                    host,
-                    job: Some(Job::new(&s, state)),
-                    error: None,
-                }
-            }
-            Err(e) => ShellTask {
-                host,
-                job: None,
-                error: Some(e.message(dialect)),
-            },
-        }
-    }
-}
-
-impl Task for ShellTask {
-    fn poll(&mut self, _outer: &mut dyn Host, io: &mut TaskIo) -> TaskPoll {
-        if let Some(e) = self.error.take() {
-            io.eprint(e);
-            return TaskPoll::Done(2);
-        }
-        match &mut self.job {
-            Some(j) => j.poll(&mut self.host, io),
-            None => TaskPoll::Done(0),
-        }
-    }
-    fn interrupt(&mut self) {
-        if let Some(j) = &mut self.job {
-            j.interrupt();
-        }
-    }
-}
-
-type OnExit = Box<dyn FnOnce(&mut World, &mut TaskIo)>;
-
-/// An interactive shell in a pod: prints `/ # `, runs each typed line, ends at `exit` or
-/// end of input. `kubectl run -it` first waits for the pod to be Running.
-pub struct PodShellTask {
-    host: PodHost,
-    shell: Shell,
-    acc: Accumulator,
-    job: Option<Job>,
-    prompt: &'static str,
-    wait_running_until: Option<Time>,
-    intro: Option<String>,
-    need_prompt: bool,
-    on_exit: Option<OnExit>,
-    exit_status: Option<i32>,
-    interrupted: bool,
-}
-
-impl PodShellTask {
-    fn new(
-        host: PodHost,
-        wait: bool,
-        now: Time,
-        intro: Option<String>,
-        on_exit: Option<OnExit>,
-    ) -> Self {
-        let dialect = host.userland.dialect();
-        let prompt = match host.userland {
-            Userland::Busybox | Userland::Busybox128 => "/ # ",
-            _ => "# ",
-        };
-        let mut shell = Shell::new(dialect);
-        shell.state.cwd = "/".into();
-        PodShellTask {
-            host,
-            shell,
-            acc: Accumulator::new(dialect),
-            job: None,
-            prompt,
-            wait_running_until: wait.then(|| now.plus_ms(POD_RUNNING_TIMEOUT_MS)),
-            intro,
-            need_prompt: true,
-            on_exit,
-            exit_status: None,
-            interrupted: false,
-        }
-    }
-
-    fn finish(&mut self, io: &mut TaskIo, status: i32) -> TaskPoll {
-        if let Some(f) = self.on_exit.take() {
-            let world = self.host.world.clone();
-            f(&mut world.borrow_mut(), io);
-        }
-        TaskPoll::Done(status)
-    }
-}
-
-impl Task for PodShellTask {
-    fn poll(&mut self, _outer: &mut dyn Host, io: &mut TaskIo) -> TaskPoll {
-        if self.interrupted {
-            if let Some(j) = &mut self.job {
-                j.interrupt();
-            }
-            return self.finish(io, 130);
-        }
-        if let Some(deadline) = self.wait_running_until {
-            let world = self.host.world.clone();
-            let w = world.borrow();
-            let now = w.now();
-            let running = w
-                .cluster()
-                .api
-                .get::<Pod>(&self.host.namespace, &self.host.pod)
-                .map(|p| p.status.phase.clone().unwrap_or_default());
-            match running.as_deref() {
-                Some("Running") => self.wait_running_until = None,
-                Some("Succeeded") | Some("Failed") => {
-                    drop(w);
-                    io.eprint(format!(
-                        "error: cannot attach a container in a completed pod; current phase is {}\n",
-                        running.unwrap_or_default()
-                    ));
-                    return self.finish(io, 1);
-                }
-                None => {
-                    drop(w);
-                    io.eprint(format!(
-                        "Error from server (NotFound): pods \"{}\" not found\n",
-                        self.host.pod
-                    ));
-                    return TaskPoll::Done(1);
-                }
-                _ if now >= deadline => {
-                    drop(w);
-                    io.eprint("error: timed out waiting for the condition\n");
-                    return self.finish(io, 1);
-                }
-                _ => {
-                    let next = w
-                        .cluster()
-                        .next_wake()
-                        .filter(|t| *t > now)
-                        .map_or(deadline, |t| t.min(deadline));
-                    return TaskPoll::Pending {
-                        wake_at_ms: Some(next.ms()),
-                    };
-                }
-            }
-        }
-        if let Some(i) = self.intro.take() {
-            io.eprint(i);
-        }
-        for _ in 0..10_000 {
-            if let Some(job) = &mut self.job {
-                match job.poll(&mut self.host, io) {
-                    TaskPoll::Done(_) => {
-                        if let Some(j) = self.job.take() {
-                            self.shell.finish(j);
-                        }
-                        if let Some(code) = self.shell.state.exited {
-                            return self.finish(io, code);
-                        }
-                        self.need_prompt = true;
-                    }
-                    pending => return pending,
-                }
-            }
-            if self.need_prompt {
-                io.print(self.prompt);
-                self.need_prompt = false;
-            }
-            let Some(nl) = io.stdin.find('\n') else {
-                if io.stdin_closed {
-                    let status = self.exit_status.unwrap_or(self.shell.state.last_status);
-                    return self.finish(io, status);
-                }
-                return TaskPoll::Pending { wake_at_ms: None };
-            };
-            let line: String = io.stdin.drain(..=nl).collect();
-            let line = line.trim_end_matches('\n');
-            match self.acc.push_line(line) {
-                ShellInput::Incomplete(_) => {
-                    io.print("> ");
-                }
-                ShellInput::Error(e) => {
-                    io.eprint(e);
-                    self.shell.syntax_error();
-                    self.need_prompt = true;
-                }
-                ShellInput::Complete(script) => {
-                    if script.is_empty() {
-                        self.need_prompt = true;
-                        continue;
-                    }
-                    self.job = Some(self.shell.start(&script));
-                }
-            }
-        }
-        TaskPoll::Pending {
-            wake_at_ms: Some(self.host.now_ms()),
-        }
-    }
-    fn interrupt(&mut self) {
-        self.interrupted = true;
-    }
-    fn wants_input(&self) -> bool {
-        self.wait_running_until.is_none() && self.job.as_ref().is_none_or(|j| j.wants_input())
-    }
-}
-
-/// Runs one program in a pod (non-interactive exec): prints `command terminated with exit
-/// code N` for a non-zero status, as kubectl does.
+/// `kubectl exec`'s side of a program or shell running in a pod: the remote stdin (`-i`: the
+/// learner's stdin, else nothing), and `command terminated with exit code N` for a non-zero
+/// status. With `-t` Ctrl-C goes to the pod (the program dies with 130 and kubectl reports
+/// it); without, it ends kubectl.
 struct ExecTask {
     inner: Box<dyn Task>,
-    host: PodHost,
+    exec_failed: Rc<Cell<bool>>,
+    stdin: bool,
+    tty: bool,
 }
 
 impl Task for ExecTask {
-    fn poll(&mut self, _outer: &mut dyn Host, io: &mut TaskIo) -> TaskPoll {
-        match self.inner.poll(&mut self.host, io) {
+    fn poll(&mut self, host: &mut dyn Host, io: &mut TaskIo) -> TaskPoll {
+        let r = if self.stdin {
+            self.inner.poll(host, io)
+        } else {
+            let mut own = TaskIo::with_input("");
+            let r = self.inner.poll(host, &mut own);
+            io.out.append(&mut own.out);
+            r
+        };
+        match r {
             TaskPoll::Done(0) => TaskPoll::Done(0),
-            TaskPoll::Done(130) => TaskPoll::Done(130),
+            TaskPoll::Done(130) if !self.tty => TaskPoll::Done(130),
+            TaskPoll::Done(n) if self.exec_failed.get() => TaskPoll::Done(n),
             TaskPoll::Done(n) => {
                 io.eprint(format!("command terminated with exit code {n}\n"));
                 TaskPoll::Done(n)
@@ -256,7 +50,10 @@ impl Task for ExecTask {
         self.inner.interrupt();
     }
     fn wants_input(&self) -> bool {
-        self.inner.wants_input()
+        self.stdin && self.inner.wants_input()
+    }
+    fn catches_interrupt(&self) -> bool {
+        self.tty
     }
 }
 
@@ -268,13 +65,6 @@ const EXEC_FLAGS: &[FlagSpec] = &[
     v("filename", Some('f')),
     v("pod-running-timeout", None),
 ];
-
-fn is_shell(prog: &str) -> bool {
-    matches!(
-        prog.rsplit('/').next().unwrap_or(prog),
-        "sh" | "bash" | "ash" | "dash"
-    )
-}
 
 pub fn spawn_exec(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dyn Task> {
     let p = match parse_or_fail("exec", argv, &[EXEC_FLAGS, GLOBAL]) {
@@ -328,81 +118,37 @@ pub fn spawn_exec(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dy
     };
     let ns = namespace(&p);
     let container = p.get("container").map(str::to_string);
-    let interactive = p.bool("stdin") && p.bool("tty") && is_shell(&command[0]);
-    let ctx = ctx.clone();
-    let w = world.borrow();
-    let Some(pod) = w.cluster().api.get::<Pod>(&ns, &pod_name).cloned() else {
-        return done_with(
-            format!("Error from server (NotFound): pods \"{pod_name}\" not found\n"),
-            1,
-        );
+    let (stdin, tty) = (p.bool("stdin"), p.bool("tty"));
+    let (host, env) = match ContainerHost::open(world, &ns, &pod_name, container.as_deref()) {
+        Ok(h) => h,
+        Err(e) => return done_with(format!("{}\n", e.message()), 1),
     };
-    drop(w);
-    let c = match &container {
-        Some(c) => pod.spec.containers.iter().find(|x| &x.name == c),
-        None => pod.spec.containers.first(),
-    };
-    let Some(c) = c else {
-        return done_with(
-            format!(
-                "error: container {} is not valid for pod {pod_name}\n",
-                container.unwrap_or_default()
-            ),
-            1,
-        );
-    };
-    let running = pod.status.phase.as_deref() == Some("Running")
-        && pod
-            .status
-            .container_statuses
-            .iter()
-            .any(|s| s.name == c.name && s.state.running.is_some());
-    if !running {
-        if pod.status.phase.as_deref() == Some("Succeeded")
-            || pod.status.phase.as_deref() == Some("Failed")
-        {
-            return done_with(
-                format!(
-                    "error: cannot exec into a container in a completed pod; current phase is {}\n",
-                    pod.status.phase.clone().unwrap_or_default()
-                ),
-                1,
-            );
+    // kubectl: `-t` without `-i` gets no terminal (a warning in real kubectl when stdin is
+    // not a terminal; the simulated terminal always is one).
+    let tty = tty && stdin;
+    let _ = ctx;
+    let exec_failed = host.exec_failed.clone();
+    let inner: Box<dyn Task> = if is_shell(&command[0]) && image_has_shell(&host.image, &command[0])
+    {
+        let host = ContainerHost {
+            dialect: super::container::dialect_of(&host.image, &command[0]),
+            ..host
+        };
+        let has_c = command[1..].iter().any(|a| a == "-c");
+        if tty && !has_c {
+            Box::new(PodShellTask::new(host, &env, false, None, None))
+        } else {
+            Box::new(ShellTask::from_argv(host, &env, &command, tty))
         }
-        return done_with(
-            format!(
-                "error: unable to upgrade connection: container not found (\"{}\")\n",
-                c.name
-            ),
-            1,
-        );
-    }
-    let host = PodHost {
-        world: world.clone(),
-        namespace: ns,
-        pod: pod_name,
-        userland: userland_of(&c.image),
+    } else {
+        Box::new(ProgramTask::new(host, command, tty, "/"))
     };
-    if interactive {
-        let now = world.borrow().now();
-        return Box::new(PodShellTask::new(host, false, now, None, None));
-    }
-    let mut spawner = PodHost {
-        world: host.world.clone(),
-        namespace: host.namespace.clone(),
-        pod: host.pod.clone(),
-        userland: host.userland,
-    };
-    match spawner.spawn(&command, &ctx) {
-        Some(t) => Box::new(ExecTask { inner: t, host }),
-        None => done_with(
-            format!(
-                "OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown\ncommand terminated with exit code 126\n",
-                command[0]
-            ),
-            126,
-        ),
-    }
+    Box::new(ExecTask {
+        inner,
+        exec_failed,
+        stdin,
+        tty,
+    })
 }
 
 const RUN_FLAGS: &[FlagSpec] = &[
@@ -491,7 +237,6 @@ pub fn spawn_run(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dyn
         "spec": {"containers": [container], "restartPolicy": restart, "dnsPolicy": "ClusterFirst"},
         "status": {}
     });
-    let userland = userland_of(&image);
     let interactive_shell = cmd_args.is_empty() || is_shell(&cmd_args[0]);
     let w = world.clone();
     let mut wb = world.borrow_mut();
@@ -507,12 +252,6 @@ pub fn spawn_run(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dyn
             status: 0,
         });
     }
-    let host = PodHost {
-        world: w.clone(),
-        namespace: ns.clone(),
-        pod: name.clone(),
-        userland,
-    };
     let on_exit: Option<OnExit> = if rm {
         let (ns2, name2) = (ns.clone(), name.clone());
         Some(Box::new(move |w: &mut World, io: &mut TaskIo| {
@@ -531,48 +270,121 @@ pub fn spawn_run(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dyn
     };
     let _ = ctx;
     if tty && interactive_shell {
+        // The container's main process is the image's shell, attached to the terminal.
+        let shell = cmd_args.first().map_or("sh", String::as_str);
+        let host = ContainerHost {
+            world: w,
+            namespace: ns,
+            pod: name.clone(),
+            container: name,
+            dialect: super::container::dialect_of(&image, shell),
+            image,
+            exec_failed: Rc::default(),
+        };
         let intro = Some("If you don't see a command prompt, try pressing enter.\n".to_string());
-        return Box::new(PodShellTask::new(host, true, now, intro, on_exit));
+        return Box::new(PodShellTask::new(host, &[], true, intro, on_exit));
     }
-    // Attached one-shot command: its output, then cleanup.
-    let script = cmd_args
-        .iter()
-        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut t = PodShellTask::new(host, true, now, None, on_exit);
-    t.prompt = "";
-    let mut io_script = script;
-    io_script.push('\n');
-    Box::new(OneShot {
-        inner: t,
-        input: Some(io_script),
+    // An attached command: the container's main process runs it; kubectl shows its output
+    // (the container's log) once it has run, and its end.
+    Box::new(AttachedRun {
+        world: w,
+        namespace: ns,
+        pod: name,
+        deadline: now.plus_ms(super::container::POD_RUNNING_TIMEOUT_MS),
+        started: false,
+        shown: 0,
+        on_exit,
+        interrupted: false,
     })
 }
 
-/// `kubectl run -i … -- cmd`: feeds the command to the pod's shell once, then ends.
-struct OneShot {
-    inner: PodShellTask,
-    input: Option<String>,
+/// `kubectl run -i … [-- cmd]` without a shell on a terminal: waits for the container to
+/// start, streams its log until it terminates, then cleans up (`--rm`).
+struct AttachedRun {
+    world: WorldRef,
+    namespace: String,
+    pod: String,
+    deadline: Time,
+    started: bool,
+    /// Log lines already printed.
+    shown: usize,
+    on_exit: Option<OnExit>,
+    interrupted: bool,
 }
 
-impl Task for OneShot {
-    fn poll(&mut self, host: &mut dyn Host, io: &mut TaskIo) -> TaskPoll {
-        let saved_stdin = std::mem::take(&mut io.stdin);
-        let saved_closed = io.stdin_closed;
-        if self.inner.wait_running_until.is_none() {
-            if let Some(i) = self.input.take() {
-                io.stdin = i;
-            }
-            io.stdin_closed = true;
+impl AttachedRun {
+    fn finish(&mut self, io: &mut TaskIo, status: i32) -> TaskPoll {
+        if let Some(f) = self.on_exit.take() {
+            let world = self.world.clone();
+            f(&mut world.borrow_mut(), io);
         }
-        let r = self.inner.poll(host, io);
-        io.stdin = saved_stdin;
-        io.stdin_closed = saved_closed;
-        r
+        TaskPoll::Done(status)
+    }
+}
+
+impl Task for AttachedRun {
+    fn poll(&mut self, _: &mut dyn Host, io: &mut TaskIo) -> TaskPoll {
+        if self.interrupted {
+            return self.finish(io, 130);
+        }
+        let world = self.world.clone();
+        let w = world.borrow();
+        let now = w.now();
+        let pod = w.cluster().api.get::<Pod>(&self.namespace, &self.pod);
+        let exit_code = pod
+            .and_then(|p| p.status.container_statuses.first())
+            .and_then(|c| c.state.terminated.as_ref())
+            .map_or(1, |t| t.exit_code);
+        let Some(phase) = pod.map(|p| p.phase().to_string()) else {
+            drop(w);
+            io.eprint(format!(
+                "Error from server (NotFound): pods \"{}\" not found\n",
+                self.pod
+            ));
+            return TaskPoll::Done(1);
+        };
+        let done = matches!(phase.as_str(), "Succeeded" | "Failed");
+        if phase == "Running" || done {
+            self.started = true;
+        }
+        if self.started {
+            if let Ok(lines) =
+                w.cluster()
+                    .container_log_lines(&self.namespace, &self.pod, None, false)
+            {
+                for l in lines.iter().skip(self.shown) {
+                    io.print(format!("{}\n", l.text));
+                }
+                self.shown = self.shown.max(lines.len());
+            }
+        } else if now >= self.deadline {
+            drop(w);
+            io.eprint("error: timed out waiting for the condition\n");
+            return self.finish(io, 1);
+        }
+        if done {
+            drop(w);
+            if phase == "Failed" {
+                // kubectl's `uexec.CodeExitError`: the message as is, the container's code.
+                let (ns, pod) = (self.namespace.clone(), self.pod.clone());
+                let r = self.finish(io, exit_code.max(1));
+                io.eprint(format!("pod {ns}/{pod} terminated (Error)\n"));
+                return r;
+            }
+            return self.finish(io, 0);
+        }
+        let next = super::container::next_model_wake(w.cluster(), now);
+        let next = if self.started {
+            next
+        } else {
+            Some(next.map_or(self.deadline, |t| t.min(self.deadline)))
+        };
+        TaskPoll::Pending {
+            wake_at_ms: next.map(Time::ms),
+        }
     }
     fn interrupt(&mut self) {
-        self.inner.interrupt();
+        self.interrupted = true;
     }
 }
 
@@ -599,38 +411,76 @@ pub fn spawn_logs(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dy
             1,
         );
     };
-    let name = target.rsplit('/').next().unwrap_or(&target).to_string();
+    let name = match target.split_once('/') {
+        Some((t, n)) => match super::resource::resolve(t) {
+            Some(Kind::Pod) => n.to_string(),
+            Some(_) => {
+                return done_with(
+                    format!("error: ordinal: logs of {t}/{n} are not simulated; name a pod\n"),
+                    1,
+                )
+            }
+            None => {
+                return done_with(
+                    format!("error: the server doesn't have a resource type \"{t}\"\n"),
+                    1,
+                )
+            }
+        },
+        None => target,
+    };
+    let tail: Option<usize> = match p.get("tail") {
+        None => None,
+        Some(t) => match t.parse::<i64>() {
+            Ok(n) if n < 0 => None,
+            Ok(n) => Some(n as usize),
+            Err(_) => {
+                return done_with(
+                    format!(
+                        "error: invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage.\n"
+                    ),
+                    1,
+                )
+            }
+        },
+    };
+    let previous = p.bool("previous");
+    let timestamps = p.bool("timestamps");
+    let container = p.get("container").map(str::to_string);
     let ns = namespace(&p);
     super::immediate(world, ctx, move |w, io, _| {
-        match w.cluster().api.get::<Pod>(&ns, &name) {
-            None => {
-                io.eprint(format!(
-                    "Error from server (NotFound): pods \"{name}\" not found\n"
-                ));
+        match w
+            .cluster()
+            .container_log_lines(&ns, &name, container.as_deref(), previous)
+        {
+            Err(e) => {
+                io.eprint(api_error_text(&e, None));
                 1
             }
-            Some(pod) => {
-                let waiting = pod
-                    .status
-                    .container_statuses
-                    .first()
-                    .and_then(|s| s.state.waiting.as_ref())
-                    .and_then(|w| w.reason.clone());
-                if let Some(reason) = waiting {
-                    let c = pod
-                        .spec
-                        .containers
-                        .first()
-                        .map(|c| c.name.clone())
-                        .unwrap_or_default();
-                    io.eprint(format!(
-                        "Error from server (BadRequest): container \"{c}\" in pod \"{name}\" is waiting to start: {}\n",
-                        reason.to_lowercase().replace("containercreating", "ContainerCreating")
-                    ));
-                    return 1;
+            Ok(lines) => {
+                let skip = tail.map_or(0, |n| lines.len().saturating_sub(n));
+                for l in &lines[skip..] {
+                    if timestamps {
+                        io.print(format!("{} {}\n", rfc3339_nano(l.at), l.text));
+                    } else {
+                        io.print(format!("{}\n", l.text));
+                    }
                 }
                 0
             }
         }
     })
+}
+
+/// Go's `time.RFC3339Nano` of a virtual instant (trailing zeros of the fraction trimmed), as
+/// `kubectl logs --timestamps` prints the runtime's log timestamps.
+fn rfc3339_nano(t: Time) -> String {
+    let base = t.rfc3339();
+    let ms = t.ms() % 1000;
+    if ms == 0 {
+        return base;
+    }
+    let frac = format!("{ms:03}");
+    let frac = frac.trim_end_matches('0');
+    format!("{}.{frac}Z", base.trim_end_matches('Z'))
 }

@@ -5,12 +5,12 @@
 
 pub mod apply;
 pub mod args;
+pub mod container;
 pub mod delete;
 pub mod edit;
 pub mod exec;
 pub mod get;
 pub mod misc;
-pub mod pod;
 pub mod resource;
 pub mod rollout;
 pub mod template;

@@ -37,6 +37,12 @@ pub struct ShellState {
     pub pid: u32,
     /// Set by `exit`: the shell should end with this status.
     pub exited: Option<i32>,
+    /// The job's stdout is a terminal (`kubectl exec -t`); false in pipeline stages whose
+    /// output is piped and in `$(…)`. Programs learn it through [`CommandCtx::tty`].
+    pub stdout_tty: bool,
+    /// Lines read before the running script (an interactive dash counts lines across
+    /// commands: `sh: 3: foo: not found`).
+    pub line_offset: u32,
 }
 
 impl ShellState {
@@ -51,6 +57,8 @@ impl ShellState {
             positional: Vec::new(),
             pid: 1,
             exited: None,
+            stdout_tty: false,
+            line_offset: 0,
         }
     }
 
@@ -74,6 +82,8 @@ impl ShellState {
         CommandCtx {
             env,
             cwd: self.cwd.clone(),
+            line: 1,
+            tty: self.stdout_tty,
         }
     }
 
@@ -406,6 +416,11 @@ impl Job {
         &self.state
     }
 
+    /// Sets the working directory before the job runs (a shell started in a directory).
+    pub fn set_cwd(&mut self, cwd: &str) {
+        self.state.cwd = cwd.into();
+    }
+
     /// Consumes the job, returning its state.
     pub fn into_state(self) -> ShellState {
         self.state
@@ -565,7 +580,9 @@ impl Job {
                 }
                 let list = subs.lists[subs.next].clone();
                 subs.next += 1;
-                subs.child = Some(self.child(Frame::List { list, idx: 0 }, None));
+                let mut child = self.child(Frame::List { list, idx: 0 }, None);
+                child.state.stdout_tty = false;
+                subs.child = Some(child);
                 subs.captured.clear();
             }
             let child = subs.child.as_mut().expect("child present");
@@ -806,6 +823,9 @@ impl Job {
                 input,
             );
             child.stack.clear();
+            if p.stage + 1 < p.cmds.len() {
+                child.state.stdout_tty = false;
+            }
             child.push_command(cmd);
             p.child = Some(child);
             p.captured.clear();
@@ -897,7 +917,7 @@ impl Job {
                 for w in &s.words {
                     argv.extend(ex.fields(w));
                 }
-                line = s.line;
+                line = s.line.saturating_add(self.state.line_offset);
             }
             (assigns, argv, line)
         };
@@ -998,8 +1018,17 @@ impl Job {
                     self.set_status(code);
                     return Flow::Continue;
                 }
-                let ctx = self.state.ctx(&assigns);
-                match builtins::spawn_builtin(&argv, &ctx).or_else(|| host.spawn(&argv, &ctx)) {
+                let mut ctx = self.state.ctx(&assigns);
+                ctx.line = line;
+                ctx.tty = self.state.stdout_tty && routes.t1 == Target::Out;
+                // `sleep` is a program in containers (ash and dash have no such builtin): the
+                // container host runs it, with its own exit and signal behaviour.
+                let builtin = if dialect != Dialect::Bash && argv[0] == "sleep" {
+                    None
+                } else {
+                    builtins::spawn_builtin(&argv, &ctx)
+                };
+                match builtin.or_else(|| host.spawn(&argv, &ctx)) {
                     Some(t) => t,
                     None => {
                         let msg = dialect.not_found(&argv[0], line);
@@ -1281,6 +1310,14 @@ impl Task for Job {
         if self.finished.is_some() {
             return;
         }
+        if self.catches_interrupt() {
+            if let Some(Frame::Cmd(f)) = self.stack.last_mut() {
+                if let Some(r) = f.run.as_mut() {
+                    r.task.interrupt();
+                }
+            }
+            return;
+        }
         self.interrupted = true;
         match self.stack.last_mut() {
             Some(Frame::Cmd(f)) => {
@@ -1307,5 +1344,15 @@ impl Task for Job {
 
     fn wants_input(&self) -> bool {
         Job::wants_input(self)
+    }
+
+    fn catches_interrupt(&self) -> bool {
+        match self.stack.last() {
+            Some(Frame::Cmd(f)) => f
+                .run
+                .as_ref()
+                .is_some_and(|r| r.inherit && r.task.catches_interrupt()),
+            _ => false,
+        }
     }
 }

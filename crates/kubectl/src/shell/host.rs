@@ -91,6 +91,12 @@ pub trait Task {
     fn wants_input(&self) -> bool {
         false
     }
+    /// True when Ctrl-C goes to this task and the task carries on (a shell in a pod attached
+    /// to the terminal: the terminal's SIGINT reaches the pod's foreground process, not the
+    /// job running `kubectl`). The job then forwards [`Task::interrupt`] and is not ended.
+    fn catches_interrupt(&self) -> bool {
+        false
+    }
 }
 
 /// The environment of a command at spawn time.
@@ -100,6 +106,10 @@ pub struct CommandCtx {
     pub env: BTreeMap<String, String>,
     /// The shell's working directory (absolute).
     pub cwd: String,
+    /// The command's source line (dash prints it in `sh: 1: foo: not found`).
+    pub line: u32,
+    /// The command's stdout is the terminal (a `-t` session, not a pipe, `$(…)` or a file).
+    pub tty: bool,
 }
 
 /// The world the shell runs in: kubectl over the model (the learner's terminal) or a container's

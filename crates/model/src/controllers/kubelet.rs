@@ -226,6 +226,57 @@ pub struct NodeAgent {
     in_flight: BTreeMap<String, Time>,
 }
 
+/// Lines a container's log keeps (the runtime rotates older ones away); bytes likewise.
+const LOG_LINE_LIMIT: usize = 5_000;
+const LOG_BYTE_LIMIT: usize = 1024 * 1024;
+
+/// Which stream of the container a log line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogStream {
+    Stdout,
+    Stderr,
+}
+
+/// One line of a container's log (what `kubectl logs` prints, `--timestamps` adds `at`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub at: Time,
+    pub stream: LogStream,
+    /// Without the trailing newline.
+    pub text: String,
+}
+
+/// The three probes of a container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProbeKind {
+    Startup,
+    Liveness,
+    Readiness,
+}
+
+impl ProbeKind {
+    /// As the `Unhealthy` event names it.
+    pub fn title(self) -> &'static str {
+        match self {
+            ProbeKind::Startup => "Startup",
+            ProbeKind::Liveness => "Liveness",
+            ProbeKind::Readiness => "Readiness",
+        }
+    }
+}
+
+/// What one probe run found (computed by the cluster through the container userland, see
+/// `crate::exec`): success, or the failure text the `Unhealthy` event carries after
+/// `<Kind> probe failed: `.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeOutcome {
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// A probe that is due now: (container index, kind, spec).
+pub type DueProbe = (usize, ProbeKind, Probe);
+
 /// Where a pod volume's data lives (for the userland's filesystem view).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MountSource {
@@ -334,6 +385,7 @@ pub struct ContainerRuntime {
     pub image: String,
     info: Result<ImageInfo, PullError>,
     pull_policy: String,
+    main_argv: Vec<String>,
     process: Process,
     stage: Stage,
     pub restart_count: i32,
@@ -348,14 +400,109 @@ pub struct ContainerRuntime {
     startup: ProbeRt,
     liveness: ProbeRt,
     readiness: ProbeRt,
-    /// Probe outcomes the faults (and later the userland) set: does the server answer?
+    /// Health overrides the PodUnready/PodReady faults set (`false` = the probe fails whatever
+    /// the container answers); `true` lets the userland's answer decide.
     pub readiness_ok: bool,
     pub liveness_ok: bool,
+    /// Probe results the cluster computed for this instant (consumed by the probe tick).
+    probe_results: BTreeMap<ProbeKind, (Time, ProbeOutcome)>,
+    /// The current container's log, and the previous (terminated) one's.
+    pub log: Vec<LogLine>,
+    log_bytes: usize,
+    pub previous_log: Option<Vec<LogLine>>,
+    /// nginx's connection counter (`*N` in its error log).
+    pub connections: u64,
 }
 
 impl ContainerRuntime {
     pub fn is_running(&self) -> bool {
         matches!(self.stage, Stage::Running { kill: None, .. })
+    }
+
+    /// The main process exists (running, possibly already signalled to stop): exec works.
+    pub fn is_alive(&self) -> bool {
+        matches!(self.stage, Stage::Running { .. })
+    }
+
+    /// Whether the container has ever been started (has a container ID).
+    pub fn has_started(&self) -> bool {
+        self.container_id.is_some()
+    }
+
+    /// The container ID without the `containerd://` prefix.
+    pub fn container_id(&self) -> Option<&str> {
+        self.container_id
+            .as_deref()
+            .map(|id| id.strip_prefix("containerd://").unwrap_or(id))
+    }
+
+    /// The main process's argv (command + args), empty for the image default.
+    pub fn main_argv(&self) -> &[String] {
+        &self.main_argv
+    }
+
+    /// Appends one line to the container's log, dropping the oldest beyond the limits.
+    pub fn append_log(&mut self, at: Time, stream: LogStream, text: &str) {
+        for line in text.split('\n') {
+            let line: String = line.chars().take(16 * 1024).collect();
+            self.log_bytes += line.len() + 1;
+            self.log.push(LogLine {
+                at,
+                stream,
+                text: line,
+            });
+        }
+        let mut drop = 0;
+        while self.log.len() - drop > LOG_LINE_LIMIT || self.log_bytes > LOG_BYTE_LIMIT {
+            let Some(l) = self.log.get(drop) else { break };
+            self.log_bytes -= l.text.len() + 1;
+            drop += 1;
+        }
+        if drop > 0 {
+            self.log.drain(..drop);
+        }
+    }
+
+    /// Appends program output (possibly several lines, usually newline-terminated).
+    pub fn append_output(&mut self, at: Time, stream: LogStream, text: &str) {
+        let t = text.strip_suffix('\n').unwrap_or(text);
+        if !text.is_empty() {
+            self.append_log(at, stream, t);
+        }
+    }
+
+    /// Records a probe result for instant `at` (the next probe tick at `at` uses it).
+    pub fn set_probe_result(&mut self, kind: ProbeKind, at: Time, outcome: ProbeOutcome) {
+        self.probe_results.insert(kind, (at, outcome));
+    }
+
+    fn probe(&self, kind: ProbeKind) -> &ProbeRt {
+        match kind {
+            ProbeKind::Startup => &self.startup,
+            ProbeKind::Liveness => &self.liveness,
+            ProbeKind::Readiness => &self.readiness,
+        }
+    }
+
+    /// The probe result for now: a failing fault override wins; otherwise the userland's
+    /// result computed for this instant, if any.
+    fn take_outcome(&mut self, kind: ProbeKind, now: Time, ip: &str) -> Option<ProbeOutcome> {
+        let result = self
+            .probe_results
+            .remove(&kind)
+            .filter(|(t, _)| *t == now)
+            .map(|(_, o)| o);
+        let fault_ok = match kind {
+            ProbeKind::Readiness => self.readiness_ok,
+            ProbeKind::Startup | ProbeKind::Liveness => self.liveness_ok,
+        };
+        if !fault_ok {
+            return Some(ProbeOutcome {
+                ok: false,
+                detail: fault_detail(self.probe(kind).spec.as_ref(), ip),
+            });
+        }
+        result
     }
 }
 
@@ -420,67 +567,13 @@ pub struct Kubelets {
     pods: BTreeMap<PodKey, PodRuntime>,
     /// Extra seconds for pulls of an image (full reference) — the SlowImagePull fault.
     slow_pulls: BTreeMap<String, u32>,
-    waiters: VolumeWaiters,
-}
-
-/// Bound pods by claim and by node, filed from watch events: the runtimes a PVC, PV or Node
-/// event may unblock (waiting for volumes) without walking every runtime on every event.
-#[derive(Debug, Clone, Default)]
-struct VolumeWaiters {
-    /// (ns, claim) → pods naming it.
-    by_claim: BTreeMap<(String, String), BTreeSet<String>>,
-    /// node → (ns, pod) bound to it.
-    by_node: BTreeMap<String, BTreeSet<(String, String)>>,
-    /// (ns, pod) → (node, claims) as filed.
-    filed: BTreeMap<(String, String), (String, Vec<String>)>,
-}
-
-impl VolumeWaiters {
-    fn file(&mut self, p: &Pod, gone: bool) {
-        let key = (p.metadata.ns().to_string(), p.metadata.name.clone());
-        let node = p.spec.node_name.clone().unwrap_or_default();
-        let claims: Vec<String> = p
-            .spec
-            .volumes
-            .iter()
-            .filter_map(|v| v.persistent_volume_claim.as_ref())
-            .map(|c| c.claim_name.clone())
-            .collect();
-        let want = (!gone && !node.is_empty()).then_some((node, claims));
-        if self.filed.get(&key) == want.as_ref() {
-            return;
-        }
-        if let Some((node, claims)) = self.filed.remove(&key) {
-            for c in claims {
-                let ck = (key.0.clone(), c);
-                if let Some(set) = self.by_claim.get_mut(&ck) {
-                    set.remove(&key.1);
-                    if set.is_empty() {
-                        self.by_claim.remove(&ck);
-                    }
-                }
-            }
-            if let Some(set) = self.by_node.get_mut(&node) {
-                set.remove(&key);
-                if set.is_empty() {
-                    self.by_node.remove(&node);
-                }
-            }
-        }
-        if let Some((node, claims)) = want {
-            for c in &claims {
-                self.by_claim
-                    .entry((key.0.clone(), c.clone()))
-                    .or_default()
-                    .insert(key.1.clone());
-            }
-            self.by_node
-                .entry(node.clone())
-                .or_default()
-                .insert(key.clone());
-            self.filed.insert(key, (node, claims));
-        }
-    }
+    /// (namespace, pod) with a runtime still waiting for its volumes, kept by `sync_pod` (the
+    /// only place runtimes appear, disappear or get their volumes): a Node/PVC/PV event wakes
+    /// exactly these, in this order, without walking every runtime.
+    volume_waiting: BTreeSet<(String, String)>,
+    /// Containers started since the cluster last looked: (namespace, pod, uid, container
+    /// index). The cluster runs their main command through the userland (`crate::exec`).
+    started_mains: Vec<(String, String, String, usize)>,
 }
 
 impl Default for Kubelets {
@@ -546,21 +639,53 @@ impl Kubelets {
             nodes: BTreeMap::new(),
             pods: BTreeMap::new(),
             slow_pulls: BTreeMap::new(),
-            waiters: VolumeWaiters::default(),
+            volume_waiting: BTreeSet::new(),
+            started_mains: Vec::new(),
         }
     }
 
-    /// Pods of `ns/name` with a runtime still waiting for its volumes, in runtime order.
-    fn waiting_runtimes(&self, ns: &str, name: &str, out: &mut BTreeSet<(String, String)>) {
+    /// Whether some runtime of `ns/name` still waits for its volumes.
+    fn waits_for_volumes(&self, ns: &str, name: &str) -> bool {
         let lo = (ns.to_string(), name.to_string(), String::new());
-        for ((n, m, _), rt) in self.pods.range(lo..) {
-            if n != ns || m != name {
-                break;
+        self.pods
+            .range(lo..)
+            .take_while(|((n, m, _), _)| n == ns && m == name)
+            .any(|(_, rt)| !rt.volumes_ready)
+    }
+
+    /// Takes the list of containers started since the last call (see `started_mains`).
+    pub(crate) fn take_started_mains(&mut self) -> Vec<(String, String, String, usize)> {
+        std::mem::take(&mut self.started_mains)
+    }
+
+    /// Probes due now for the current incarnation of `ns/name`, in the order the probe tick
+    /// runs them. Empty when the node is down (its prober does not run).
+    pub fn due_probes(&self, ns: &str, name: &str, uid: &str, now: Time) -> Vec<DueProbe> {
+        let Some(rt) = self.runtime(ns, name, uid) else {
+            return Vec::new();
+        };
+        if rt.terminal.is_some() || self.is_node_down(&rt.node) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (i, c) in rt.containers.iter().enumerate() {
+            if !c.is_running() {
+                continue;
             }
-            if !rt.volumes_ready {
-                out.insert((n.clone(), m.clone()));
+            for kind in [
+                ProbeKind::Startup,
+                ProbeKind::Liveness,
+                ProbeKind::Readiness,
+            ] {
+                let p = c.probe(kind);
+                if let (Some(spec), Some(at)) = (&p.spec, p.next_at) {
+                    if at <= now {
+                        out.push((i, kind, spec.clone()));
+                    }
+                }
             }
         }
+        out
     }
 
     fn agent<'a>(
@@ -702,6 +827,27 @@ impl Kubelets {
         }
     }
 
+    /// The main command ran (through the userland) and finished with `code`: a process the
+    /// process model lets exit keeps its exit time but takes this code.
+    pub fn set_main_exit_code(&mut self, ns: &str, pod: &str, uid: &str, ci: usize, code: i32) {
+        let c = self
+            .pods
+            .get_mut(&(ns.to_string(), pod.to_string(), uid.to_string()))
+            .and_then(|rt| rt.containers.get_mut(ci));
+        if let Some(ContainerRuntime {
+            stage:
+                Stage::Running {
+                    exit_at: Some((_, exit_code)),
+                    kill: None,
+                    ..
+                },
+            ..
+        }) = c
+        {
+            *exit_code = code;
+        }
+    }
+
     /// Schedules a sync of every pod on `node` (node up) through the Node key.
     pub fn wake_node(&mut self, node: &str, ctx: &mut Ctx<'_>) {
         ctx.requeue_after(ObjectRef::new(Kind::Node, "", node), 0);
@@ -715,46 +861,17 @@ impl Controller for Kubelets {
         match &*ev.object {
             Object::Pod(p) => {
                 let bound = !p.spec.node_name.as_deref().unwrap_or("").is_empty();
-                self.waiters.file(p, ev.type_ == WatchEventType::Deleted);
                 if bound || ev.type_ == WatchEventType::Deleted {
                     // A status write of our own comes back here too; the sync is a no-op then.
                     enqueue(pod_key(p));
                 }
             }
-            // Only what a waiting pod's volumes depend on: its claims, their volumes, its node.
+            // Any of these may be what a waiting pod's volumes need. Every waiting pod is woken
+            // (not only the users of this claim/volume/node): their re-check times are part of the
+            // cluster's recorded history (which pod's sandbox draws first).
             Object::Node(_) | Object::PersistentVolumeClaim(_) | Object::PersistentVolume(_) => {
-                let mut pods: BTreeSet<(String, String)> = BTreeSet::new();
-                let users = |ns: &str, claim: &str, pods: &mut BTreeSet<(String, String)>| {
-                    if let Some(set) = self
-                        .waiters
-                        .by_claim
-                        .get(&(ns.to_string(), claim.to_string()))
-                    {
-                        for name in set {
-                            self.waiting_runtimes(ns, name, pods);
-                        }
-                    }
-                };
-                match &*ev.object {
-                    Object::Node(n) => {
-                        if let Some(set) = self.waiters.by_node.get(&n.metadata.name) {
-                            for (ns, name) in set {
-                                self.waiting_runtimes(ns, name, &mut pods);
-                            }
-                        }
-                    }
-                    Object::PersistentVolumeClaim(c) => {
-                        users(c.metadata.ns(), &c.metadata.name, &mut pods);
-                    }
-                    Object::PersistentVolume(pv) => {
-                        if let Some(c) = &pv.spec.claim_ref {
-                            users(&c.namespace, &c.name, &mut pods);
-                        }
-                    }
-                    _ => {}
-                }
-                for (ns, name) in pods {
-                    enqueue(ObjectRef::new(Kind::Pod, &ns, &name));
+                for (ns, name) in &self.volume_waiting {
+                    enqueue(ObjectRef::new(Kind::Pod, ns, name));
                 }
             }
             _ => {}
@@ -884,6 +1001,16 @@ impl Kubelets {
     }
 
     fn sync_pod(&mut self, ns: &str, name: &str, ctx: &mut Ctx<'_>) {
+        self.sync_pod_runtime(ns, name, ctx);
+        let key = (ns.to_string(), name.to_string());
+        if self.waits_for_volumes(ns, name) {
+            self.volume_waiting.insert(key);
+        } else {
+            self.volume_waiting.remove(&key);
+        }
+    }
+
+    fn sync_pod_runtime(&mut self, ns: &str, name: &str, ctx: &mut Ctx<'_>) {
         let pod = ctx.api.get::<Pod>(ns, name).cloned();
         self.reap(ns, name, pod.as_ref().map(|p| p.metadata.uid.as_str()));
         let Some(pod) = pod else { return };
@@ -975,6 +1102,12 @@ impl Kubelets {
                     readiness: ProbeRt::new(c.readiness_probe.clone()),
                     readiness_ok: true,
                     liveness_ok: true,
+                    probe_results: BTreeMap::new(),
+                    log: Vec::new(),
+                    log_bytes: 0,
+                    previous_log: None,
+                    connections: 0,
+                    main_argv: c.command.iter().chain(c.args.iter()).cloned().collect(),
                 }
             })
             .collect();
@@ -1123,47 +1256,6 @@ impl Kubelets {
                     for v in &pod.spec.volumes {
                         if rt.volumes.get(&v.name) == Some(&MountSource::EmptyDir) {
                             rt.emptydirs.entry(v.name.clone()).or_default();
-                        }
-                    }
-                    for c in &mut rt.containers {
-                        if let Ok(info) = &c.info {
-                            for (path, content, mode) in images::image_files(info.family) {
-                                let parent = &path[..path.rfind('/').unwrap_or(0)];
-                                let _ = c.rootfs.mkdir(parent, true);
-                                if mode & 0o1000 != 0
-                                    || content.is_empty()
-                                        && !path.contains('.')
-                                        && path != "/etc/hostname"
-                                {
-                                    let _ = c.rootfs.mkdir(path, true);
-                                    let _ = c.rootfs.chmod(path, mode);
-                                } else {
-                                    let _ = c.rootfs.write(path, content.as_bytes(), false);
-                                    let _ = c.rootfs.chmod(path, mode);
-                                }
-                            }
-                            let host = pod
-                                .spec
-                                .hostname
-                                .clone()
-                                .unwrap_or_else(|| pod.metadata.name.clone());
-                            let _ = c.rootfs.write(
-                                "/etc/hostname",
-                                format!("{host}\n").as_bytes(),
-                                false,
-                            );
-                            let _ = c.rootfs.write(
-                                "/etc/hosts",
-                                crate::dns::hosts_file(pod, &ip).as_bytes(),
-                                false,
-                            );
-                            if pod.spec.dns_policy.as_deref() != Some("Default") {
-                                let _ = c.rootfs.write(
-                                    "/etc/resolv.conf",
-                                    crate::dns::resolv_conf(pod.metadata.ns()).as_bytes(),
-                                    false,
-                                );
-                            }
                         }
                     }
                     ctx.reason(
@@ -1478,8 +1570,17 @@ impl Kubelets {
             }
             Stage::Creating { at } if at <= now => {
                 let id = container_id(&mut self.rng);
+                let ip = rt.ip.clone().unwrap_or_default();
                 let c = &mut rt.containers[i];
                 c.container_id = Some(id);
+                // A new container gets a fresh writable layer from its image.
+                seed_rootfs(c, pod, &ip);
+                self.started_mains.push((
+                    pod.metadata.ns().to_string(),
+                    pod.metadata.name.clone(),
+                    pod.metadata.uid.clone(),
+                    i,
+                ));
                 ctx.event_from_host(
                     Kind::Pod,
                     &pod.metadata,
@@ -1569,6 +1670,9 @@ impl Kubelets {
                 let c = &mut rt.containers[i];
                 c.restart_count += 1;
                 c.last_term = Some(term);
+                // `kubectl logs --previous` shows the terminated container's log.
+                c.previous_log = Some(std::mem::take(&mut c.log));
+                c.log_bytes = 0;
                 c.stage = Stage::Pending;
                 self.begin_start(pod, rt, i, ctx);
                 true
@@ -1661,6 +1765,9 @@ impl Kubelets {
     }
 
     /// Runs every probe due now for container `i`. Returns whether anything changed.
+    /// Results come from the cluster (which runs the probe through the userland just before
+    /// this sync); a probe that became due during this sync (e.g. readiness right after the
+    /// startup probe succeeded) is run a millisecond later.
     fn tick_probes(&mut self, pod: &Pod, rt: &mut PodRuntime, i: usize, ctx: &mut Ctx<'_>) -> bool {
         let now = ctx.now;
         let node = rt.node.clone();
@@ -1669,45 +1776,59 @@ impl Kubelets {
         let c = &mut rt.containers[i];
         // Startup probe.
         if let Some(at) = c.startup.next_at.filter(|t| *t <= now) {
-            c.startup.next_at = Some(at.plus_ms(c.startup.period_ms()));
-            if c.liveness_ok {
-                c.startup.successes += 1;
-                c.startup.failures = 0;
-                if c.startup.successes >= 1 {
-                    c.started = true;
-                    c.startup.next_at = None;
-                    c.ready = c.readiness.spec.is_none();
-                    schedule_after_startup(c, now, 0);
-                }
-            } else {
-                c.startup.failures += 1;
-                probe_failed_event(ctx, pod, &node, "Startup", c.startup.spec.as_ref(), &ip);
-                if c.startup.failures >= c.startup.failure_threshold() {
-                    self.probe_kill(pod, rt, i, "startup", grace, ctx);
-                }
-            }
-            return true;
-        }
-        let c = &mut rt.containers[i];
-        if let Some(at) = c.liveness.next_at.filter(|t| *t <= now) {
-            c.liveness.next_at = Some(at.plus_ms(c.liveness.period_ms()));
-            if c.liveness_ok {
-                c.liveness.failures = 0;
-            } else {
-                c.liveness.failures += 1;
-                probe_failed_event(ctx, pod, &node, "Liveness", c.liveness.spec.as_ref(), &ip);
-                if c.liveness.failures >= c.liveness.failure_threshold() {
-                    self.probe_kill(pod, rt, i, "liveness", grace, ctx);
+            match c.take_outcome(ProbeKind::Startup, now, &ip) {
+                None => c.startup.next_at = Some(now.plus_ms(1)),
+                Some(outcome) => {
+                    c.startup.next_at = Some(at.plus_ms(c.startup.period_ms()));
+                    if outcome.ok {
+                        c.startup.successes += 1;
+                        c.startup.failures = 0;
+                        if c.startup.successes >= 1 {
+                            c.started = true;
+                            c.startup.next_at = None;
+                            c.ready = c.readiness.spec.is_none();
+                            schedule_after_startup(c, now, 0);
+                        }
+                    } else {
+                        c.startup.failures += 1;
+                        probe_failed_event(ctx, pod, &node, ProbeKind::Startup, &outcome);
+                        if c.startup.failures >= c.startup.failure_threshold() {
+                            self.probe_kill(pod, rt, i, "startup", grace, ctx);
+                        }
+                    }
                     return true;
                 }
             }
-            return true;
+        }
+        let c = &mut rt.containers[i];
+        if let Some(at) = c.liveness.next_at.filter(|t| *t <= now) {
+            match c.take_outcome(ProbeKind::Liveness, now, &ip) {
+                None => c.liveness.next_at = Some(now.plus_ms(1)),
+                Some(outcome) => {
+                    c.liveness.next_at = Some(at.plus_ms(c.liveness.period_ms()));
+                    if outcome.ok {
+                        c.liveness.failures = 0;
+                    } else {
+                        c.liveness.failures += 1;
+                        probe_failed_event(ctx, pod, &node, ProbeKind::Liveness, &outcome);
+                        if c.liveness.failures >= c.liveness.failure_threshold() {
+                            self.probe_kill(pod, rt, i, "liveness", grace, ctx);
+                            return true;
+                        }
+                    }
+                    return true;
+                }
+            }
         }
         let c = &mut rt.containers[i];
         if let Some(at) = c.readiness.next_at.filter(|t| *t <= now) {
+            let Some(outcome) = c.take_outcome(ProbeKind::Readiness, now, &ip) else {
+                c.readiness.next_at = Some(now.plus_ms(1));
+                return false;
+            };
             c.readiness.next_at = Some(at.plus_ms(c.readiness.period_ms()));
             let was = c.ready;
-            if c.readiness_ok {
+            if outcome.ok {
                 c.readiness.successes += 1;
                 c.readiness.failures = 0;
                 if c.readiness.successes >= c.readiness.success_threshold() {
@@ -1716,7 +1837,7 @@ impl Kubelets {
             } else {
                 c.readiness.failures += 1;
                 c.readiness.successes = 0;
-                probe_failed_event(ctx, pod, &node, "Readiness", c.readiness.spec.as_ref(), &ip);
+                probe_failed_event(ctx, pod, &node, ProbeKind::Readiness, &outcome);
                 if c.readiness.failures >= c.readiness.failure_threshold() {
                     c.ready = false;
                 }
@@ -1792,19 +1913,32 @@ fn schedule_after_startup(c: &mut ContainerRuntime, now: Time, jitter: u64) {
     }
 }
 
-/// `Unhealthy` event texts of `pkg/kubelet/prober` for a failing probe of each kind.
+/// The `Unhealthy` event of `pkg/kubelet/prober` for a failing probe.
 fn probe_failed_event(
     ctx: &mut Ctx<'_>,
     pod: &Pod,
     node: &str,
-    kind: &str,
-    probe: Option<&Probe>,
-    ip: &str,
+    kind: ProbeKind,
+    outcome: &ProbeOutcome,
 ) {
-    let Some(p) = probe else { return };
-    let detail = if let Some(h) = &p.http_get {
+    ctx.event_from_host(
+        Kind::Pod,
+        &pod.metadata,
+        "Warning",
+        "Unhealthy",
+        format!("{} probe failed: {}", kind.title(), outcome.detail),
+        node.to_string(),
+    );
+}
+
+/// The failure text of a probe the PodUnready fault holds failing (as if `index.html` had
+/// been moved away: nginx answers 404, or 403 for a directory without its index).
+fn fault_detail(probe: Option<&Probe>, ip: &str) -> String {
+    let Some(p) = probe else {
+        return String::new();
+    };
+    if let Some(h) = &p.http_get {
         let path = h.path.as_deref().unwrap_or("/");
-        // nginx answers 403 for a directory without its index, 404 for a missing file.
         let code = if path.ends_with('/') { 403 } else { 404 };
         format!("HTTP probe failed with statuscode: {code}")
     } else if let Some(t) = &p.tcp_socket {
@@ -1815,15 +1949,45 @@ fn probe_failed_event(
         format!("dial tcp {ip}:{port}: connect: connection refused")
     } else {
         String::new()
-    };
-    ctx.event_from_host(
-        Kind::Pod,
-        &pod.metadata,
-        "Warning",
-        "Unhealthy",
-        format!("{kind} probe failed: {detail}"),
-        node.to_string(),
+    }
+}
+
+/// A new container's writable layer: the image's files (`crate::userland::image_files`, the
+/// one table of what images ship) plus the files the kubelet and the runtime provide
+/// (`/etc/hostname`, `/etc/hosts`, `/etc/resolv.conf` for ClusterFirst pods).
+fn seed_rootfs(c: &mut ContainerRuntime, pod: &Pod, ip: &str) {
+    let mut fs = FsTree::new();
+    for f in crate::userland::image_files(&c.image) {
+        if f.is_dir {
+            let _ = fs.mkdir(&f.path, true);
+        } else {
+            if let Some(i) = f.path.rfind('/') {
+                let _ = fs.mkdir(&f.path[..i], true);
+            }
+            let _ = fs.write(&f.path, f.content.as_bytes(), false);
+        }
+        let _ = fs.chmod(&f.path, f.mode);
+    }
+    let _ = fs.mkdir("/etc", true);
+    let host = crate::dns::pod_hostname(pod);
+    let _ = fs.write(
+        "/etc/hostname",
+        crate::userland::etc_hostname(&host).as_bytes(),
+        false,
     );
+    let _ = fs.write(
+        "/etc/hosts",
+        crate::dns::hosts_file(pod, ip).as_bytes(),
+        false,
+    );
+    if pod.spec.dns_policy.as_deref() != Some("Default") {
+        let _ = fs.write(
+            "/etc/resolv.conf",
+            crate::dns::resolv_conf(pod.metadata.ns()).as_bytes(),
+            false,
+        );
+    }
+    c.rootfs = fs;
 }
 
 /// When and how the process exits after SIGTERM, given the SIGKILL deadline.

@@ -63,6 +63,11 @@ pub struct Wake {
 
 pub const TAG_RECONCILE: u32 = 0;
 
+/// No timer is ever due at the instant it is scheduled: whatever an input sets in motion runs
+/// strictly after it, so inputs that share an instant replay back to back exactly as they were
+/// applied (see `Cluster::replay`).
+pub const MIN_TIMER_DELAY_MS: u64 = 1;
+
 /// How many timers may be pending at once. Reaching it means a runaway controller; the
 /// cluster drops the newest timer and records nothing rather than growing without bound.
 pub const TIMER_CAPACITY: usize = 1_000_000;
@@ -173,7 +178,7 @@ impl Ctx<'_> {
     /// Reconcile `key` again after `delay_ms` (`AddAfter`).
     pub fn requeue_after(&mut self, key: ObjectRef, delay_ms: u64) {
         self.timers.schedule(
-            self.now.plus_ms(delay_ms),
+            self.now.plus_ms(delay_ms.max(MIN_TIMER_DELAY_MS)),
             self.controller,
             key,
             TAG_RECONCILE,
@@ -182,14 +187,22 @@ impl Ctx<'_> {
 
     /// Wake this controller for `key` with its own `tag` at `at`.
     pub fn wake_at(&mut self, at: Time, key: ObjectRef, tag: u32) {
-        self.timers
-            .schedule(at.max(self.now), self.controller, key, tag);
+        self.timers.schedule(
+            at.max(self.now.plus_ms(MIN_TIMER_DELAY_MS)),
+            self.controller,
+            key,
+            tag,
+        );
     }
 
     /// Enqueue a reconcile of `key` for another controller (rarely needed: prefer watching).
     pub fn enqueue_for(&mut self, controller: ControllerId, key: ObjectRef, delay_ms: u64) {
-        self.timers
-            .schedule(self.now.plus_ms(delay_ms), controller, key, TAG_RECONCILE);
+        self.timers.schedule(
+            self.now.plus_ms(delay_ms.max(MIN_TIMER_DELAY_MS)),
+            controller,
+            key,
+            TAG_RECONCILE,
+        );
     }
 
     pub fn reason(&mut self, object: ObjectRef, reason: Reason) {

@@ -3,8 +3,8 @@
 //! the control loop, `stateful_pod_control.go` pod/claim writes, `stateful_set_utils.go`).
 //!
 //! Differences from upstream, chosen on purpose (each also noted where it lives):
-//! - no 30 s informer resync: a sync runs on set/pod events, on its own requeues (errors with
-//!   exponential backoff 5 ms … 1000 s as the workqueue's rate limiter, `minReadySeconds`) only;
+//! - the informer's 30 s resync (`statefulSetResyncPeriod`) is one timer per set, armed on its
+//!   first sync, rather than a relist of every set;
 //! - Parallel creation is capped at [`control::PARALLEL_CREATES_PER_SYNC`] pods per sync;
 //! - pod names with a zero-padded ordinal (`web-01`) get no ordinal (see `utils`).
 
@@ -52,7 +52,16 @@ pub struct StatefulSetController {
     throttled_until: HashMap<ObjectRef, crate::time::Time>,
     /// Per-set incremental state (see `index`): syncs walk only what changed.
     indexes: HashMap<ObjectRef, index::SetIndex>,
+    /// Sets whose periodic resync timer is armed.
+    resync_armed: BTreeSet<ObjectRef>,
 }
+
+/// `statefulSetResyncPeriod` in `stateful_set.go`: every set is synced again every 30 s even
+/// without events (this is what un-sticks e.g. a minReadySeconds wait whose requeue upstream
+/// skips when `availableReplicas == replicas`).
+const RESYNC_PERIOD_MS: u64 = 30_000;
+/// Timer tag of the periodic resync.
+const TAG_RESYNC: u32 = 1;
 
 fn filing(pod: &Pod) -> Filed {
     match pod.metadata.controller_ref() {
@@ -206,8 +215,20 @@ impl Controller for StatefulSetController {
     }
 
     fn handle(&mut self, key: &ObjectRef, tag: u32, ctx: &mut Ctx<'_>) {
-        if tag != TAG_RECONCILE || key.kind != Kind::StatefulSet {
+        if key.kind != Kind::StatefulSet {
             return;
+        }
+        if tag == TAG_RESYNC {
+            self.resync_armed.remove(key);
+        } else if tag != TAG_RECONCILE {
+            return;
+        }
+        let exists = ctx
+            .api
+            .get_object(Kind::StatefulSet, &key.namespace, &key.name)
+            .is_some();
+        if exists && self.resync_armed.insert(key.clone()) {
+            ctx.wake_at(ctx.now.plus_ms(RESYNC_PERIOD_MS), key.clone(), TAG_RESYNC);
         }
         match self.sync(key, ctx) {
             Ok(()) => {

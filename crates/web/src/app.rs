@@ -1,0 +1,399 @@
+//! The app shell: the engine, the animation-frame tick, and the page layout.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use ordinal_model::profile::KUBERNETES_VERSION;
+
+use crate::engine::{Cmd, Engine};
+use crate::publish::{Published, Publisher};
+use crate::terminal::TermBuf;
+use crate::{cluster_view, editor, playback, storage, terminal, vm};
+
+/// With many pods, the fewest wall ms between full view-model rebuilds.
+const REBUILD_MS: f64 = 120.0;
+/// The most reason records the feed keeps.
+pub const FEED_CAP: usize = 200;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedLine {
+    pub seq: u64,
+    pub at: String,
+    pub text: String,
+    pub wait: bool,
+}
+
+/// Everything the views read or write, as `Copy` signal handles (provided as context).
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub engine: StoredValue<Rc<RefCell<Engine>>, LocalStorage>,
+    pub running: RwSignal<bool>,
+    pub speed: RwSignal<usize>,
+    pub now: RwSignal<u64>,
+    pub start: RwSignal<u64>,
+    pub end: RwSignal<u64>,
+    pub in_past: RwSignal<bool>,
+    pub published: Published,
+    pub feed: RwSignal<Vec<FeedLine>>,
+    pub term: RwSignal<TermBuf>,
+    pub prompt: RwSignal<String>,
+    pub busy: RwSignal<bool>,
+    pub notice: RwSignal<Option<String>>,
+    pub files: editor::Files,
+    pub history: RwSignal<Vec<String>>,
+    pub reduced_motion: bool,
+    /// Set when something worth saving changed outside the model (editor files).
+    pub dirty: StoredValue<bool>,
+}
+
+impl Ui {
+    /// Queues an input for the next tick.
+    pub fn send(&self, cmd: Cmd) {
+        self.engine
+            .with_value(|e| e.borrow_mut().queue.push_back(cmd));
+    }
+
+    /// Runs a command line through the terminal (faults, Apply, Reset), recorded in history.
+    pub fn run_line(&self, line: String) {
+        terminal::remember(self, &line);
+        self.send(Cmd::Line(line));
+    }
+}
+
+pub fn use_ui() -> Ui {
+    expect_context::<Ui>()
+}
+
+fn prefers_reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+fn perf_now() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Per-frame state that is not reactive.
+struct Loop {
+    publisher: Publisher,
+    last_wall: Option<f64>,
+    feed_seq: u64,
+    last_rv: Option<(u64, u64)>,
+    last_save: f64,
+    last_build: f64,
+    saved_inputs: usize,
+    frame: u64,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let restored = storage::load();
+    let files = editor::Files::new(restored.files.clone());
+    let mut engine = Engine::new(restored.seed, &files.snapshot());
+    if let Some(s) = &restored.scenario {
+        engine.restore(s);
+        if let Some(speed) = s.speed {
+            if let Some(i) = crate::engine::SPEEDS.iter().position(|x| *x == speed) {
+                engine.speed = i;
+            }
+        }
+    }
+    let speed0 = engine.speed;
+    let ui = Ui {
+        engine: StoredValue::new_local(Rc::new(RefCell::new(engine))),
+        running: RwSignal::new(true),
+        speed: RwSignal::new(speed0),
+        now: RwSignal::new(0),
+        start: RwSignal::new(0),
+        end: RwSignal::new(0),
+        in_past: RwSignal::new(false),
+        published: Published::new(),
+        feed: RwSignal::new(Vec::new()),
+        term: RwSignal::new(TermBuf::default()),
+        prompt: RwSignal::new("$ ".into()),
+        busy: RwSignal::new(false),
+        notice: RwSignal::new(restored.notice.clone()),
+        files,
+        history: RwSignal::new(restored.history.clone()),
+        reduced_motion: prefers_reduced_motion(),
+        dirty: StoredValue::new(false),
+    };
+    provide_context(ui);
+    ui.term.update(|t| {
+        t.push_text(
+            "Ordinal: a simulated Kubernetes cluster. Try `kubectl apply -f web.yaml`, then `kubectl get pods -w`.\n",
+            false,
+        )
+    });
+
+    // The tick: apply queued inputs, advance virtual time, publish the view model.
+    let state = Rc::new(RefCell::new(Loop {
+        publisher: Publisher::default(),
+        last_wall: None,
+        feed_seq: 0,
+        last_rv: None,
+        last_save: 0.0,
+        last_build: 0.0,
+        saved_inputs: usize::MAX,
+        frame: 0,
+    }));
+    frame(ui, state.clone());
+    // Editor edits are saved soon (the tick writes them), and on leaving the page.
+    Effect::new(move |_| {
+        ui.files.list.track();
+        ui.dirty.set_value(true);
+    });
+    let _ = window_event_listener_untyped("pagehide", move |_| save(ui));
+    // The loop pauses while the page is hidden (rAF stops; the wall-clock gap is not counted).
+    let vis_state = state;
+    let _ = window_event_listener_untyped("visibilitychange", move |_| {
+        vis_state.borrow_mut().last_wall = None;
+    });
+
+    // The newest reason stays in view.
+    let feed_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        ui.feed.track();
+        if let Some(el) = feed_ref.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+
+    view! {
+        <header class="masthead">
+            <h1>"Ordinal"</h1>
+            <p class="tagline">
+                "A StatefulSet playground on a simulated Kubernetes " {KUBERNETES_VERSION} " cluster"
+            </p>
+            {move || {
+                ui.notice
+                    .get()
+                    .map(|n| {
+                        view! {
+                            <p class="notice" role="status">
+                                {n}
+                                <button type="button" on:click=move |_| ui.notice.set(None)>
+                                    "Dismiss"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
+        </header>
+        <main class="layout">
+            <playback::PlaybackBar />
+            <cluster_view::ClusterView />
+            <terminal::Terminal />
+            <editor::Editor />
+            <section class="panel events" aria-labelledby="events-heading">
+                <h2 id="events-heading">"Controller events"</h2>
+                <div
+                    node_ref=feed_ref
+                    class="feed"
+                    role="log"
+                    aria-live="polite"
+                    aria-label="Controller events"
+                    tabindex="0"
+                >
+                    <For each=move || ui.feed.get() key=|l| l.seq let:line>
+                        <p class:wait=line.wait>
+                            <time>{line.at}</time>
+                            " "
+                            {if line.wait { "waits: " } else { "" }}
+                            {line.text}
+                        </p>
+                    </For>
+                </div>
+            </section>
+        </main>
+    }
+}
+
+fn frame(ui: Ui, state: Rc<RefCell<Loop>>) {
+    let hidden = document().hidden();
+    {
+        let mut st = state.borrow_mut();
+        let wall = perf_now();
+        let dt = if hidden {
+            0.0
+        } else {
+            st.last_wall.map_or(0.0, |w| wall - w)
+        };
+        st.last_wall = if hidden { None } else { Some(wall) };
+        tick(ui, &mut st, dt);
+    }
+    request_animation_frame(move || frame(ui, state));
+}
+
+fn tick(ui: Ui, st: &mut Loop, dt: f64) {
+    let Some(engine) = ui.engine.try_get_value() else {
+        return;
+    };
+    let t0 = perf_now();
+    let mut e = engine.borrow_mut();
+    e.running = ui.running.get_untracked();
+    e.speed = ui.speed.get_untracked();
+    let out = e.tick(dt, &perf_now);
+    if e.running != ui.running.get_untracked() {
+        ui.running.set(e.running);
+    }
+    if !out.output.is_empty() {
+        ui.term.update(|t| {
+            for (stream, text) in &out.output {
+                t.push_text(text, *stream == ordinal_kubectl::shell::Stream::Stderr);
+            }
+        });
+    }
+    let (prompt, busy) = (e.prompt.clone(), e.session.busy());
+    if ui.prompt.get_untracked() != prompt {
+        ui.prompt.set(prompt);
+    }
+    if ui.busy.get_untracked() != busy {
+        ui.busy.set(busy);
+    }
+    let (now, start, end, in_past, rv) = e.session.with_timeline(|tl| {
+        (
+            tl.now().ms(),
+            tl.start().ms(),
+            tl.end().ms(),
+            tl.in_past(),
+            tl.cluster().api.resource_version(),
+        )
+    });
+    ui.now.set(now);
+    if ui.start.get_untracked() != start {
+        ui.start.set(start);
+    }
+    if ui.end.get_untracked() != end {
+        ui.end.set(end);
+    }
+    if ui.in_past.get_untracked() != in_past {
+        ui.in_past.set(in_past);
+    }
+    // Rebuild the view model when the cluster changed, and while cards animate.
+    let animating = ui.published.cards.with_value(|c| {
+        c.values()
+            .any(|card| card.anim.get_untracked() != crate::publish::Anim::STILL)
+    });
+    st.frame += 1;
+    let changed = st.last_rv != Some((rv, now));
+    let wall = perf_now();
+    // Level of detail: with many pods the full view model is rebuilt at most every
+    // REBUILD_MS of wall time; between rebuilds only card animations move.
+    let many = ui.published.pod_count.get_untracked() > crate::cluster_view::COMPACT_ABOVE;
+    let scrubbed = st.last_rv.is_some_and(|(_, n)| now < n);
+    let rebuild_due = !many || scrubbed || wall - st.last_build >= REBUILD_MS;
+    let rv_changed = st.last_rv.map(|(r, _)| r) != Some(rv);
+    if animating && !(rv_changed && rebuild_due) {
+        st.publisher.animate(&ui.published, now);
+    }
+    if rv_changed && rebuild_due || (!many && animating) || (changed && st.frame.is_multiple_of(15))
+    {
+        st.last_build = wall;
+        st.last_rv = Some((rv, now));
+        let (cvm, feed) = e.session.with_timeline(|tl| {
+            let c = tl.cluster();
+            let cvm = vm::cluster_vm(c);
+            let next = c.reasons().next_seq();
+            let feed = if next < st.feed_seq || st.feed_seq == 0 && next > 0 {
+                // Scrubbed back (or first frame): rebuild the feed from the newest records.
+                let from = next.saturating_sub(FEED_CAP as u64);
+                (
+                    true,
+                    c.reasons()
+                        .since(from)
+                        .filter(in_feed)
+                        .map(feed_line)
+                        .collect::<Vec<_>>(),
+                )
+            } else {
+                (
+                    false,
+                    c.reasons()
+                        .since(st.feed_seq)
+                        .filter(in_feed)
+                        .map(feed_line)
+                        .collect(),
+                )
+            };
+            st.feed_seq = next;
+            (cvm, feed)
+        });
+        st.publisher.publish(&ui.published, cvm);
+        let (replace, lines) = feed;
+        if replace || !lines.is_empty() {
+            ui.feed.update(|f| {
+                if replace {
+                    f.clear();
+                }
+                f.extend(lines);
+                if f.len() > FEED_CAP {
+                    let drop = f.len() - FEED_CAP;
+                    f.drain(..drop);
+                }
+            });
+        }
+    }
+    // Persist (at most every 2 s of wall time, and when the input log grew).
+    let inputs = e.session.with_timeline(|tl| tl.inputs().len());
+    let wall = perf_now();
+    if inputs != st.saved_inputs && wall - st.last_save > 2_000.0 || wall - st.last_save > 10_000.0
+    {
+        st.last_save = wall;
+        st.saved_inputs = inputs;
+        let scenario = e.scenario(&ui.files.snapshot_untracked());
+        if let Err(msg) = storage::save_scenario(&scenario) {
+            ui.notice.set(Some(msg));
+        }
+    }
+    drop(e);
+    record_frame_time(perf_now() - t0);
+}
+
+/// Writes the scenario (input log, position, files, speed); failures become a notice.
+fn save(ui: Ui) {
+    let Some(engine) = ui.engine.try_get_value() else {
+        return;
+    };
+    let Ok(e) = engine.try_borrow() else { return };
+    ui.dirty.set_value(false);
+    let scenario = e.scenario(&ui.files.snapshot_untracked());
+    if let Err(msg) = storage::save_scenario(&scenario) {
+        if ui.notice.get_untracked().as_deref() != Some(msg.as_str()) {
+            ui.notice.set(Some(msg));
+        }
+    }
+}
+
+/// Frame work times (ms) for the benchmark: recorded only when the page defined
+/// `window.__ordinalFrames = []` (the Playwright benchmark does, before load).
+fn record_frame_time(ms: f64) {
+    use wasm_bindgen::{JsCast, JsValue};
+    let key = JsValue::from_str("__ordinalFrames");
+    let Ok(v) = js_sys::Reflect::get(&window(), &key) else {
+        return;
+    };
+    if let Ok(arr) = v.dyn_into::<js_sys::Array>() {
+        if arr.length() < 100_000 {
+            arr.push(&JsValue::from_f64(ms));
+        }
+    }
+}
+
+/// The feed narrates the learner's objects; kube-system's bootstrap chatter stays out.
+fn in_feed(r: &&ordinal_model::ReasonRecord) -> bool {
+    r.object.namespace != vm::SYSTEM_NS
+}
+
+fn feed_line(r: &ordinal_model::ReasonRecord) -> FeedLine {
+    FeedLine {
+        seq: r.seq,
+        at: vm::clock(r.at),
+        text: r.to_string(),
+        wait: r.reason.is_wait(),
+    }
+}

@@ -1,0 +1,389 @@
+//! The cluster view: worker lanes with pod cards, kube-system folded away, the StatefulSet and
+//! Service panels, the storage shelf and the DNS table. State is always text as well as colour.
+
+use leptos::prelude::*;
+
+use crate::app::{use_ui, Ui};
+use crate::publish::Card;
+use crate::vm::{self, PodVm, PvcVm, SetVm};
+
+/// Beyond this many pods the cards drop their detail lines (level of detail).
+pub const COMPACT_ABOVE: usize = 60;
+
+fn status_class(vm: &PodVm) -> &'static str {
+    if vm.terminating {
+        "terminating"
+    } else if vm.ready {
+        "ready"
+    } else if vm.status == "Running" {
+        "running"
+    } else if vm.status == "Pending" || vm.status == "ContainerCreating" {
+        "pending"
+    } else {
+        "failing"
+    }
+}
+
+/// A glyph per state, so state is never colour alone (the text says it too).
+fn status_glyph(vm: &PodVm) -> &'static str {
+    match status_class(vm) {
+        "ready" => "●",
+        "running" => "◐",
+        "pending" => "○",
+        "terminating" => "◌",
+        _ => "✕",
+    }
+}
+
+#[component]
+fn PodCard(card: Card) -> impl IntoView {
+    let ui = use_ui();
+    let vm = card.vm;
+    let menu = RwSignal::new(false);
+    let name = move || vm.with(|v| v.name.clone());
+    let run = move |cmd: String| {
+        menu.set(false);
+        ui.run_line(cmd);
+    };
+    let compact = move || ui.published.pod_count.get() > COMPACT_ABOVE;
+    view! {
+        <li
+            role=move || (!card.gone.get()).then_some("listitem")
+            aria-hidden=move || card.gone.get().then_some("true")
+            aria-label=move || (!card.gone.get()).then(|| vm.with(PodVm::accessible_name))
+            data-pod=move || (!card.gone.get()).then(name)
+            class=move || {
+                vm.with(|v| {
+                    format!(
+                        "pod {}{}{}",
+                        status_class(v),
+                        if v.orphaned { " orphan" } else { "" },
+                        if card.gone.get() { " gone" } else { "" },
+                    )
+                })
+            }
+            class:compact=compact
+            style=move || card.anim.get().style(ui.reduced_motion)
+        >
+            <div class="pod-head">
+                <span class="glyph" aria-hidden="true">
+                    {move || vm.with(status_glyph)}
+                </span>
+                <strong class="pod-name">{name}</strong>
+                {move || {
+                    vm.with(|v| {
+                        v.revision
+                            .clone()
+                            .map(|r| {
+                                let short = r.rsplit('-').next().unwrap_or(&r).to_string();
+                                view! { <span class="badge rev" title=r>{short}</span> }
+                            })
+                    })
+                }}
+            </div>
+            <div class="pod-status">
+                {move || vm.with(|v| format!("{} · {}", v.status, v.ready_col))}
+            </div>
+            <Show when=move || !compact()>
+                <div class="pod-meta">
+                    {move || {
+                        vm.with(|v| {
+                            format!(
+                                ":{} · {} · restarts {}",
+                                v.tag(),
+                                v.ip.as_deref().unwrap_or("no IP"),
+                                v.restarts,
+                            )
+                        })
+                    }}
+                </div>
+            </Show>
+            <Show when=move || vm.with(|v| v.orphaned)>
+                <div class="orphan-tag">"orphan: no owner"</div>
+            </Show>
+            <Show when=move || !card.gone.get()>
+                <button
+                    type="button"
+                    class="pod-actions"
+                    aria-expanded=move || menu.get().to_string()
+                    aria-label=move || format!("Actions for {}", name())
+                    on:click=move |_| menu.update(|m| *m = !*m)
+                >
+                    "⋯"
+                </button>
+                <Show when=move || menu.get()>
+                    <div class="menu" role="group" aria-label=move || format!("Faults for {}", name())>
+                        <button type="button" on:click=move |_| run(format!("sim pod unready {}", name()))>
+                            "Fail readiness"
+                        </button>
+                        <button type="button" on:click=move |_| run(format!("sim pod ready {}", name()))>
+                            "Pass readiness"
+                        </button>
+                        <button type="button" on:click=move |_| run(format!("sim pod kill {}", name()))>
+                            "Kill container"
+                        </button>
+                        <button type="button" on:click=move |_| run(format!("kubectl delete pod {}", name()))>
+                            "Delete"
+                        </button>
+                        <button
+                            type="button"
+                            on:click=move |_| {
+                                run(format!("kubectl delete pod {} --force --grace-period=0", name()))
+                            }
+                        >
+                            "Force delete"
+                        </button>
+                    </div>
+                </Show>
+            </Show>
+        </li>
+    }
+}
+
+fn card_of(ui: Ui, key: &str) -> Option<Card> {
+    ui.published.cards.with_value(|c| c.get(key).copied())
+}
+
+#[component]
+fn Lane(name: String, lane: crate::publish::Lane) -> impl IntoView {
+    let ui = use_ui();
+    let node = lane.node;
+    let label = format!("Pods on {name}");
+    let n2 = name.clone();
+    view! {
+        <li class="node" class:down=move || !node.with(|n| n.ready) data-node=name.clone()>
+            <div class="node-head">
+                <h3>{name.clone()}</h3>
+                <span class="node-state">
+                    {move || if node.with(|n| n.ready) { "Ready" } else { "NotReady" }}
+                </span>
+                <span class="meta">{move || node.with(|n| format!("{} · pods {}", n.ip, n.pod_cidr))}</span>
+                <button
+                    type="button"
+                    class="small"
+                    on:click=move |_| {
+                        let verb = if node.with_untracked(|n| n.ready) { "down" } else { "up" };
+                        ui.run_line(format!("sim node {verb} {n2}"));
+                    }
+                >
+                    {move || if node.with(|n| n.ready) { "Take node down" } else { "Bring node up" }}
+                </button>
+            </div>
+            <ul role="list" class="lane" aria-label=label>
+                <For each=move || lane.cards.get() key=|k| k.clone() let:key>
+                    {card_of(ui, &key).map(|card| view! { <PodCard card=card /> })}
+                </For>
+            </ul>
+        </li>
+    }
+}
+
+#[component]
+fn SetPanel(set: SetVm) -> impl IntoView {
+    let desired = set.desired.max(0);
+    let partition = set.partition.unwrap_or(0);
+    let slots = (0..desired.min(40))
+        .map(|i| {
+            let held = i < partition;
+            view! {
+                <li class="slot" class:held=held>
+                    <span class="ord">{i}</span>
+                    <span class="slot-note">{if held { "held" } else { "updates" }}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let partition_text = match set.partition {
+        Some(p) if p > 0 => format!(
+            "Partition {p}: ordinals ≥ {p} get the update revision; ordinals below {p} keep the current one."
+        ),
+        _ => "Partition 0: every ordinal gets the update revision.".to_string(),
+    };
+    view! {
+        <article class="set" data-sts=set.name.clone()>
+            <h3>
+                "StatefulSet " {set.name.clone()}
+                {set.terminating.then_some(" (deleting)")}
+            </h3>
+            <dl class="counts">
+                <div><dt>"desired"</dt><dd>{set.desired}</dd></div>
+                <div><dt>"ready"</dt><dd>{set.ready}</dd></div>
+                <div><dt>"current"</dt><dd>{set.current}</dd></div>
+                <div><dt>"updated"</dt><dd>{set.updated}</dd></div>
+            </dl>
+            <p class="meta">
+                {format!(
+                    "{} · {} · service {} · selector {}",
+                    set.policy, set.strategy, set.service, set.selector
+                )}
+            </p>
+            <p class="meta">
+                {format!(
+                    "revisions: current {} → update {}",
+                    set.current_revision, set.update_revision
+                )}
+            </p>
+            <p class="meta">"PVC retention: " {set.retention.clone()}</p>
+            <ol class="partition" aria-label=format!("Partition of {}", set.name)>
+                {slots}
+            </ol>
+            <p class="meta">{partition_text}</p>
+            <p class="blocking" class:idle=set.blocking.is_none()>
+                {match set.blocking.clone() {
+                    Some(b) => format!("Waiting: {b}"),
+                    None => "Not waiting.".to_string(),
+                }}
+            </p>
+        </article>
+    }
+}
+
+#[component]
+fn PvcCard(pvc: PvcVm) -> impl IntoView {
+    let ui = use_ui();
+    let name = pvc.name.clone();
+    let lose = format!("sim pvc lose {name}");
+    view! {
+        <li
+            class="pvc"
+            class:lost=pvc.phase == "Lost"
+            data-pvc=pvc.name.clone()
+            aria-label=pvc.accessible_name()
+        >
+            <strong>{pvc.name.clone()}</strong>
+            <span class="badge">{pvc.phase.clone()}</span>
+            <div class="meta">
+                {format!(
+                    "{} → {}",
+                    pvc.capacity,
+                    pvc.volume.clone().unwrap_or_else(|| "no volume".into())
+                )}
+            </div>
+            <div class="meta">
+                {match &pvc.mounted_by {
+                    Some(p) => format!("mounted by {p}"),
+                    None => "not mounted".to_string(),
+                }}
+                " · "
+                {match &pvc.owner {
+                    Some(o) => format!("owned by {o}"),
+                    None => "no owner (retained)".to_string(),
+                }}
+            </div>
+            <button type="button" class="small" on:click=move |_| ui.run_line(lose.clone())>
+                "Lose volume"
+            </button>
+        </li>
+    }
+}
+
+fn debug_key<T: std::fmt::Debug>(t: &T) -> String {
+    format!("{t:?}")
+}
+
+#[component]
+pub fn ClusterView() -> impl IntoView {
+    let ui = use_ui();
+    let p = ui.published;
+    view! {
+        <section class="panel cluster" aria-labelledby="cluster-heading">
+            <h2 id="cluster-heading">"Cluster"</h2>
+            <ul class="nodes" aria-label="Worker nodes">
+                <For each=move || p.lanes.get() key=|(n, _)| n.clone() let:((name, lane))>
+                    <Lane name=name lane=lane />
+                </For>
+            </ul>
+            <Show when=move || !p.unscheduled.with(Vec::is_empty)>
+                <div class="unscheduled">
+                    <h3>"Not yet scheduled"</h3>
+                    <ul role="list" class="lane" aria-label="Pods not yet scheduled">
+                        <For each=move || p.unscheduled.get() key=|k| k.clone() let:key>
+                            {card_of(ui, &key).map(|card| view! { <PodCard card=card /> })}
+                        </For>
+                    </ul>
+                </div>
+            </Show>
+            <details class="system">
+                <summary>"kube-system and the control plane"</summary>
+                <ul class="system-list" aria-label="Control plane">
+                    <li data-node="control-plane">
+                        "control-plane: control plane node (NoSchedule taint)"
+                    </li>
+                </ul>
+                <ul class="system-list" aria-label="kube-system pods">
+                    <For each=move || p.system_pods.get() key=debug_key let:pod>
+                        <li>
+                            {format!(
+                                "{} · {} · {} · {}",
+                                pod.name,
+                                pod.status,
+                                pod.node.clone().unwrap_or_else(|| "unscheduled".into()),
+                                pod.ip.clone().unwrap_or_default(),
+                            )}
+                        </li>
+                    </For>
+                </ul>
+            </details>
+            <div class="workloads">
+                <For each=move || p.sets.get() key=debug_key let:set>
+                    <SetPanel set=set />
+                </For>
+                <For each=move || p.services.get() key=debug_key let:svc>
+                    <article class="svc" data-svc=svc.name.clone()>
+                        <h3>"Service " {svc.name.clone()}</h3>
+                        <p class="meta">
+                            {format!(
+                                "{} · clusterIP {} · ports {} · selector {}",
+                                if svc.cluster_ip == "None" { "headless" } else { "ClusterIP" },
+                                svc.cluster_ip,
+                                svc.ports,
+                                svc.selector
+                            )}
+                        </p>
+                    </article>
+                </For>
+            </div>
+            <h2 id="storage-heading">"Storage"</h2>
+            <ul class="shelf" aria-labelledby="storage-heading">
+                <For each=move || p.pvcs.get() key=debug_key let:pvc>
+                    <PvcCard pvc=pvc />
+                </For>
+            </ul>
+            <ul class="pvs" aria-label="PersistentVolumes">
+                <For each=move || p.pvs.get() key=debug_key let:pv>
+                    <li data-pv=pv.name.clone()>
+                        {format!(
+                            "PV {} · {} · {} · claim {} · reclaim {}",
+                            pv.name,
+                            pv.phase,
+                            pv.capacity,
+                            pv.claim.clone().unwrap_or_else(|| "none".into()),
+                            pv.reclaim
+                        )}
+                    </li>
+                </For>
+            </ul>
+            <h2 id="dns-heading">"DNS records"</h2>
+            <div class="dns-wrap" tabindex="0" role="region" aria-labelledby="dns-heading">
+                <table class="dns" aria-label="DNS records">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Type"</th>
+                            <th scope="col">"Value"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || p.dns.get() key=vm::DnsRow::key let:row>
+                            <tr data-dns=row.key()>
+                                <td>{row.name.clone()}</td>
+                                <td>{row.type_}</td>
+                                <td>{row.value.clone()}</td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

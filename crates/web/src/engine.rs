@@ -1,0 +1,226 @@
+//! The engine: the kubectl `Session` (which owns the model's `Timeline`), the queue of user
+//! inputs, and the tick that applies them and moves virtual time.
+//!
+//! Architecture Invariant: event handlers never touch the model; they push a [`Cmd`], and the
+//! next animation frame applies it (`Engine::tick`).
+
+use std::collections::VecDeque;
+
+use ordinal_kubectl::files::MemFiles;
+use ordinal_kubectl::shell::Stream;
+use ordinal_kubectl::{Session, Submit};
+use ordinal_model::{Profile, Scenario, Time, Timeline};
+
+/// Playback speeds offered by the Speed slider (value = index); the last is "as fast as possible".
+pub const SPEEDS: [f64; 8] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, f64::INFINITY];
+pub const DEFAULT_SPEED: usize = 2;
+/// The longest wall-clock gap one frame accounts for (a backgrounded tab does not jump ahead).
+const MAX_FRAME_MS: f64 = 100.0;
+/// "As fast as possible": virtual time per frame is capped by this much work (wall ms).
+const FAST_BUDGET_MS: f64 = 6.0;
+/// The most virtual ms one "as fast as possible" frame moves.
+const FAST_MAX_VIRTUAL_MS: u64 = 60_000;
+/// Model work per frame at a fixed speed before the rest carries over (wall ms).
+const FRAME_BUDGET_MS: f64 = 7.0;
+/// Virtual ms advanced per slice at a fixed speed.
+const SLICE_MS: f64 = 50.0;
+/// How far "Step" searches for the next change (virtual ms).
+const STEP_LIMIT_MS: u64 = 600_000;
+
+pub fn speed_label(index: usize) -> String {
+    let s = SPEEDS[index.min(SPEEDS.len() - 1)];
+    if s.is_infinite() {
+        "as fast as possible".into()
+    } else {
+        format!("{s}×")
+    }
+}
+
+/// A user input, applied on the next tick.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cmd {
+    /// One line typed or pasted into the terminal (also Apply, faults, Reset).
+    Line(String),
+    /// Ctrl-C.
+    Interrupt,
+    /// Seek the timeline to this virtual time (ms since the epoch).
+    Seek(u64),
+    Step,
+    StepBack,
+    /// An editor buffer changed (name, text).
+    WriteFile(String, String),
+}
+
+/// What one tick produced for the terminal.
+#[derive(Default)]
+pub struct TickOut {
+    pub output: Vec<(Stream, String)>,
+}
+
+pub struct Engine {
+    pub session: Session,
+    pub queue: VecDeque<Cmd>,
+    pub running: bool,
+    pub speed: usize,
+    /// Virtual ms not yet applied (fractions of a ms at slow speeds).
+    carry: f64,
+    /// The prompt for the next line (`$ `, or `> ` while a command continues).
+    pub prompt: String,
+}
+
+impl Engine {
+    pub fn new(seed: u64, files: &[(String, String)]) -> Engine {
+        let mut mem = MemFiles::new();
+        for (n, t) in files {
+            mem.insert(n, t);
+        }
+        Engine {
+            session: Session::with_files(seed, Box::new(mem), false),
+            queue: VecDeque::new(),
+            running: true,
+            speed: DEFAULT_SPEED,
+            carry: 0.0,
+            prompt: "$ ".into(),
+        }
+    }
+
+    /// Restores a validated scenario: its input log replayed, positioned where the viewer was.
+    pub fn restore(&mut self, s: &Scenario) {
+        let profile: Profile = s.profile();
+        let at = s.at_ms.map(Time);
+        let mut tl = Timeline::from_inputs(profile, s.seed, s.inputs.clone(), at);
+        if let Some(t) = at {
+            tl.seek(t);
+        }
+        self.session.with_timeline_mut(|cur| *cur = tl);
+    }
+
+    pub fn scenario(&self, files: &[(String, String)]) -> Scenario {
+        self.session.with_timeline(|tl| {
+            let workers = tl.profile().workers().count().min(100) as u8;
+            let mut s = Scenario::new(workers, tl.seed());
+            s.inputs = tl.inputs().to_vec();
+            s.at_ms = Some(tl.now().ms());
+            s.speed = Some(SPEEDS[self.speed.min(SPEEDS.len() - 2)]);
+            s.files = files.iter().cloned().collect();
+            s
+        })
+    }
+
+    pub fn now(&self) -> Time {
+        self.session.now()
+    }
+
+    /// Applies queued inputs, then moves virtual time by `wall_ms` × speed (when running).
+    pub fn tick(&mut self, wall_ms: f64, perf_now: &dyn Fn() -> f64) -> TickOut {
+        let mut out = TickOut::default();
+        while let Some(cmd) = self.queue.pop_front() {
+            self.apply(cmd, &mut out);
+        }
+        if self.running {
+            let speed = SPEEDS[self.speed.min(SPEEDS.len() - 1)];
+            if speed.is_infinite() {
+                let started = perf_now();
+                let limit = self.now().ms() + FAST_MAX_VIRTUAL_MS;
+                while perf_now() - started < FAST_BUDGET_MS && self.now().ms() < limit {
+                    let now = self.now().ms();
+                    let next = self
+                        .session
+                        .with_timeline(|tl| tl.cluster().next_wake())
+                        .map(|t| t.ms())
+                        .filter(|t| *t > now)
+                        .unwrap_or(now + 1_000)
+                        .min(limit);
+                    self.session.advance_ms(next - now);
+                }
+            } else {
+                // Virtual time follows wall × speed in slices; when the model needs more than
+                // the frame budget, the rest carries to the next frame (virtual time lags
+                // rather than the page stalling), bounded so it never snowballs.
+                self.carry += wall_ms.clamp(0.0, MAX_FRAME_MS) * speed;
+                self.carry = self.carry.min(MAX_FRAME_MS * speed * 4.0);
+                let started = perf_now();
+                while self.carry >= 1.0 && perf_now() - started < FRAME_BUDGET_MS {
+                    let slice = self.carry.floor().min(SLICE_MS);
+                    self.carry -= slice;
+                    self.session.advance_ms(slice as u64);
+                }
+            }
+        }
+        out.output.extend(self.session.poll());
+        out
+    }
+
+    fn apply(&mut self, cmd: Cmd, out: &mut TickOut) {
+        match cmd {
+            Cmd::Line(line) => {
+                if !self.session.busy() {
+                    // Echo in order with any output already produced.
+                    out.output.extend(self.session.poll());
+                    out.output
+                        .push((Stream::Stdout, format!("{}{line}\n", self.prompt)));
+                } else {
+                    out.output.extend(self.session.poll());
+                    out.output.push((Stream::Stdout, format!("{line}\n")));
+                }
+                match self.session.submit(&line) {
+                    Submit::NeedMore(p) => self.prompt = p,
+                    _ => self.prompt = "$ ".into(),
+                }
+            }
+            Cmd::Interrupt => {
+                out.output.extend(self.session.poll());
+                out.output.push((Stream::Stdout, "^C\n".into()));
+                self.session.interrupt();
+                self.prompt = "$ ".into();
+            }
+            Cmd::Seek(t) => self.session.with_timeline_mut(|tl| tl.seek(Time(t))),
+            Cmd::Step => {
+                self.running = false;
+                self.step();
+            }
+            Cmd::StepBack => {
+                self.running = false;
+                let (times, now, start) = self.session.with_timeline(|tl| {
+                    (
+                        crate::vm::event_times(tl.cluster()),
+                        tl.now().ms(),
+                        tl.start().ms(),
+                    )
+                });
+                let target = crate::vm::step_back_target(&times, now, start);
+                self.session.with_timeline_mut(|tl| tl.seek(Time(target)));
+            }
+            Cmd::WriteFile(name, text) => {
+                let world = self.session.world().clone();
+                let _ = world.borrow_mut().files.write(&name, "", &text, false);
+            }
+        }
+    }
+
+    /// Advances to the next instant at which the cluster visibly changes.
+    fn step(&mut self) {
+        let rv0 = self
+            .session
+            .with_timeline(|tl| tl.cluster().api.resource_version());
+        let limit = self.now().ms() + STEP_LIMIT_MS;
+        for _ in 0..10_000 {
+            let now = self.now().ms();
+            let next = self
+                .session
+                .with_timeline(|tl| tl.cluster().next_wake())
+                .map(|t| t.ms())
+                .filter(|t| *t > now);
+            let Some(next) = next.filter(|t| *t <= limit) else {
+                break;
+            };
+            self.session.advance_ms(next - now);
+            let rv = self
+                .session
+                .with_timeline(|tl| tl.cluster().api.resource_version());
+            if rv != rv0 {
+                break;
+            }
+        }
+    }
+}

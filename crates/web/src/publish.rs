@@ -1,0 +1,282 @@
+//! Publishing the view model into fine-grained signals: one signal per pod card, one list of
+//! card keys per lane, one signal per small panel. Only what changed is set, so a pod's change
+//! re-renders only that pod, and a lane's `<For>` only diffs when its membership changes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use leptos::prelude::*;
+
+use crate::vm::{self, ClusterVm, PodVm, ARRIVE_MS, LEAVE_MS};
+
+/// Animation progress of a card, a function of model time (scrubbing never shows it wrong).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Anim {
+    /// 0 → 1 while the card slides in after creation.
+    pub arrive: f32,
+    /// 0 → 1 while a deleted pod's card fades away (only for ghosts).
+    pub leave: f32,
+}
+
+impl Anim {
+    pub const STILL: Anim = Anim {
+        arrive: 1.0,
+        leave: 0.0,
+    };
+
+    /// Inline style: transform/opacity only (never layout properties).
+    pub fn style(&self, reduced_motion: bool) -> String {
+        if reduced_motion || (self.arrive >= 1.0 && self.leave <= 0.0) {
+            return String::new();
+        }
+        let dy = (1.0 - self.arrive) * 14.0;
+        let opacity = (self.arrive * (1.0 - self.leave)).clamp(0.0, 1.0);
+        let scale = 1.0 - 0.08 * self.leave;
+        format!("transform: translateY({dy:.1}px) scale({scale:.3}); opacity: {opacity:.2}")
+    }
+}
+
+pub fn arrive_progress(now_ms: u64, created_ms: u64) -> f32 {
+    if now_ms <= created_ms {
+        return if now_ms + 1 < created_ms { 1.0 } else { 0.0 };
+    }
+    ((now_ms - created_ms) as f32 / ARRIVE_MS as f32).min(1.0)
+}
+
+/// One card's signals.
+#[derive(Clone, Copy)]
+pub struct Card {
+    pub vm: RwSignal<PodVm>,
+    pub anim: RwSignal<Anim>,
+    /// True once the pod is gone from the API (a ghost fading away: no `data-pod`).
+    pub gone: RwSignal<bool>,
+}
+
+/// A lane: a node (or "unscheduled") with the keys of its cards.
+#[derive(Clone, Copy)]
+pub struct Lane {
+    pub node: RwSignal<vm::NodeVm>,
+    pub cards: RwSignal<Vec<String>>,
+}
+
+/// The signals the views read.
+#[derive(Clone, Copy)]
+pub struct Published {
+    pub lanes: RwSignal<Vec<(String, Lane)>>,
+    pub unscheduled: RwSignal<Vec<String>>,
+    pub cards: StoredValue<HashMap<String, Card>, LocalStorage>,
+    pub system_pods: RwSignal<Vec<PodVm>>,
+    pub sets: RwSignal<Vec<vm::SetVm>>,
+    pub services: RwSignal<Vec<vm::ServiceVm>>,
+    pub pvcs: RwSignal<Vec<vm::PvcVm>>,
+    pub pvs: RwSignal<Vec<vm::PvVm>>,
+    pub dns: RwSignal<Vec<vm::DnsRow>>,
+    pub pod_count: RwSignal<usize>,
+}
+
+impl Published {
+    pub fn new() -> Published {
+        Published {
+            lanes: RwSignal::new(Vec::new()),
+            unscheduled: RwSignal::new(Vec::new()),
+            cards: StoredValue::new_local(HashMap::new()),
+            system_pods: RwSignal::new(Vec::new()),
+            sets: RwSignal::new(Vec::new()),
+            services: RwSignal::new(Vec::new()),
+            pvcs: RwSignal::new(Vec::new()),
+            pvs: RwSignal::new(Vec::new()),
+            dns: RwSignal::new(Vec::new()),
+            pod_count: RwSignal::new(0),
+        }
+    }
+}
+
+impl Default for Published {
+    fn default() -> Self {
+        Published::new()
+    }
+}
+
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(s: RwSignal<T>, v: T) {
+    if s.with_untracked(|cur| *cur != v) {
+        s.set(v);
+    }
+}
+
+/// The publisher's memory between frames (not reactive).
+#[derive(Default)]
+pub struct Publisher {
+    /// Ghosts: key → (vm, node lane, virtual ms it vanished).
+    ghosts: BTreeMap<String, (PodVm, Option<String>, u64)>,
+    /// Last frame's live cards: key → lane.
+    live: BTreeMap<String, (PodVm, Option<String>)>,
+    /// Signals to dispose on the next frame (after the views dropped them).
+    dispose: Vec<Card>,
+    /// Virtual time of the last frame: when it goes backwards (scrubbing), pods that vanish
+    /// were never deleted, so they leave no ghost.
+    last_now: u64,
+}
+
+impl Publisher {
+    /// Moves card animations to `now` without rebuilding the view model.
+    pub fn animate(&mut self, p: &Published, now: u64) {
+        p.cards.with_value(|cards| {
+            for (key, (vm, _)) in &self.live {
+                if let Some(card) = cards.get(key) {
+                    set_if_changed(
+                        card.anim,
+                        Anim {
+                            arrive: arrive_progress(now, vm.created_ms),
+                            leave: 0.0,
+                        },
+                    );
+                }
+            }
+            for (key, (_, _, at)) in &self.ghosts {
+                if let Some(card) = cards.get(key) {
+                    let leave = (now.saturating_sub(*at) as f32 / LEAVE_MS as f32).min(1.0);
+                    set_if_changed(card.anim, Anim { arrive: 1.0, leave });
+                }
+            }
+        });
+    }
+
+    pub fn publish(&mut self, p: &Published, c: ClusterVm) {
+        for card in self.dispose.drain(..) {
+            card.vm.dispose();
+            card.anim.dispose();
+            card.gone.dispose();
+        }
+        let now = c.now_ms;
+        // Live pods, keyed by UID (a re-created pod is a new card; its ghost fades separately).
+        let mut live: BTreeMap<String, (PodVm, Option<String>)> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for pod in c.pods {
+            order.push(pod.uid.clone());
+            let node = pod.node.clone();
+            live.insert(pod.uid.clone(), (pod, node));
+        }
+        // Pods that vanished since the last frame become ghosts; scrubbing back drops ghosts.
+        let backwards = now < self.last_now;
+        self.last_now = now;
+        for (key, (vm, node)) in std::mem::take(&mut self.live) {
+            if !live.contains_key(&key) && !backwards {
+                self.ghosts.insert(key, (vm, node, now));
+            }
+        }
+        self.ghosts
+            .retain(|k, (_, _, at)| !live.contains_key(k) && now >= *at && now < *at + LEAVE_MS);
+        if backwards {
+            self.ghosts.clear();
+        }
+
+        let mut lanes_keys: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+        p.cards.update_value(|cards| {
+            for key in &order {
+                let (vm, node) = &live[key];
+                let anim = Anim {
+                    arrive: arrive_progress(now, vm.created_ms),
+                    leave: 0.0,
+                };
+                match cards.get(key) {
+                    Some(card) => {
+                        set_if_changed(card.vm, vm.clone());
+                        set_if_changed(card.anim, anim);
+                        set_if_changed(card.gone, false);
+                    }
+                    None => {
+                        cards.insert(
+                            key.clone(),
+                            Card {
+                                vm: RwSignal::new(vm.clone()),
+                                anim: RwSignal::new(anim),
+                                gone: RwSignal::new(false),
+                            },
+                        );
+                    }
+                }
+                lanes_keys
+                    .entry(node.clone())
+                    .or_default()
+                    .push(key.clone());
+            }
+            for (key, (vm, node, at)) in &self.ghosts {
+                let anim = Anim {
+                    arrive: 1.0,
+                    leave: ((now - at) as f32 / LEAVE_MS as f32).min(1.0),
+                };
+                match cards.get(key) {
+                    Some(card) => {
+                        set_if_changed(card.anim, anim);
+                        set_if_changed(card.gone, true);
+                    }
+                    None => {
+                        cards.insert(
+                            key.clone(),
+                            Card {
+                                vm: RwSignal::new(vm.clone()),
+                                anim: RwSignal::new(anim),
+                                gone: RwSignal::new(true),
+                            },
+                        );
+                    }
+                }
+                lanes_keys
+                    .entry(node.clone())
+                    .or_default()
+                    .push(key.clone());
+            }
+            let dead: Vec<String> = cards
+                .keys()
+                .filter(|k| !live.contains_key(*k) && !self.ghosts.contains_key(*k))
+                .cloned()
+                .collect();
+            for k in dead {
+                if let Some(card) = cards.remove(&k) {
+                    self.dispose.push(card);
+                }
+            }
+        });
+
+        // Lanes: one per node (workers; the control plane is folded into kube-system).
+        let nodes: Vec<vm::NodeVm> = c.nodes.into_iter().filter(|n| !n.control_plane).collect();
+        let lanes_now = p.lanes.get_untracked();
+        let same_nodes = lanes_now.len() == nodes.len()
+            && lanes_now
+                .iter()
+                .zip(&nodes)
+                .all(|((n, _), vm)| *n == vm.name);
+        if same_nodes {
+            for ((name, lane), nvm) in lanes_now.iter().zip(nodes) {
+                set_if_changed(lane.node, nvm);
+                let keys = lanes_keys.remove(&Some(name.clone())).unwrap_or_default();
+                set_if_changed(lane.cards, keys);
+            }
+        } else {
+            let lanes = nodes
+                .into_iter()
+                .map(|nvm| {
+                    let keys = lanes_keys
+                        .remove(&Some(nvm.name.clone()))
+                        .unwrap_or_default();
+                    (
+                        nvm.name.clone(),
+                        Lane {
+                            node: RwSignal::new(nvm),
+                            cards: RwSignal::new(keys),
+                        },
+                    )
+                })
+                .collect();
+            p.lanes.set(lanes);
+        }
+        set_if_changed(p.unscheduled, lanes_keys.remove(&None).unwrap_or_default());
+        set_if_changed(p.pod_count, live.len());
+        self.live = live;
+        set_if_changed(p.system_pods, c.system_pods);
+        set_if_changed(p.sets, c.sets);
+        set_if_changed(p.services, c.services);
+        set_if_changed(p.pvcs, c.pvcs);
+        set_if_changed(p.pvs, c.pvs);
+        set_if_changed(p.dns, c.dns);
+    }
+}

@@ -1,0 +1,155 @@
+//! Versioned localStorage: editor files, terminal history and the scenario. Storage is
+//! untrusted: sizes are capped, the scenario goes through `Scenario::from_json`, and anything
+//! that fails falls back to defaults with a visible notice. Writes never throw (quota errors
+//! become a notice) and unreadable data is kept aside, never silently overwritten.
+
+use ordinal_model::Scenario;
+
+use crate::terminal::{HISTORY_CAP, HISTORY_LINE_CAP};
+
+pub const VERSION: u32 = 1;
+pub const KEY_SCENARIO: &str = "ordinal.v1.scenario";
+pub const KEY_HISTORY: &str = "ordinal.v1.history";
+/// The largest value read back from storage (bytes).
+pub const MAX_VALUE: usize = 2 * 1024 * 1024;
+/// The default seed of a fresh cluster.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// The tutorial's manifests, the editor's default files.
+pub const WEB_YAML: &str = include_str!("../../../www/manifests/web.yaml");
+pub const WEB_PARALLEL_YAML: &str = include_str!("../../../www/manifests/web-parallel.yaml");
+
+pub fn default_files() -> Vec<(String, String)> {
+    vec![
+        ("web.yaml".into(), WEB_YAML.into()),
+        ("web-parallel.yaml".into(), WEB_PARALLEL_YAML.into()),
+    ]
+}
+
+/// What the page starts from.
+pub struct Restored {
+    pub seed: u64,
+    pub scenario: Option<Scenario>,
+    pub files: Vec<(String, String)>,
+    pub history: Vec<String>,
+    pub notice: Option<String>,
+}
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn get(key: &str) -> Result<Option<String>, String> {
+    let Some(s) = local() else {
+        return Err("browser storage is not available".into());
+    };
+    s.get_item(key)
+        .map_err(|_| "browser storage could not be read".to_string())
+}
+
+fn set(key: &str, value: &str) -> Result<(), String> {
+    let Some(s) = local() else {
+        return Err("browser storage is not available".into());
+    };
+    s.set_item(key, value).map_err(|_| {
+        "Could not save to browser storage (it may be full or disabled); your work stays in this tab."
+            .to_string()
+    })
+}
+
+/// Keeps unreadable data under `<key>.corrupt` so nothing the user made is lost.
+fn keep_aside(key: &str, value: &str) {
+    let _ = set(&format!("{key}.corrupt"), value);
+}
+
+/// Parses persisted history: a JSON array of strings (bounded).
+pub fn parse_history(text: &str) -> Result<Vec<String>, String> {
+    if text.len() > MAX_VALUE {
+        return Err("terminal history is too large".into());
+    }
+    let v: Vec<String> =
+        serde_json::from_str(text).map_err(|e| format!("terminal history is not valid: {e}"))?;
+    let mut v: Vec<String> = v
+        .into_iter()
+        .filter(|l| l.len() <= HISTORY_LINE_CAP && !l.contains('\n'))
+        .collect();
+    if v.len() > HISTORY_CAP {
+        v.drain(..v.len() - HISTORY_CAP);
+    }
+    Ok(v)
+}
+
+/// Checks a scenario's files: names are plain, contents bounded (the model caps count/size).
+pub fn files_of(s: &Scenario) -> Vec<(String, String)> {
+    s.files
+        .iter()
+        .filter(|(n, _)| valid_file_name(n))
+        .map(|(n, t)| (n.clone(), t.clone()))
+        .collect()
+}
+
+pub fn valid_file_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 64
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && !n.starts_with('.')
+}
+
+pub fn load() -> Restored {
+    let mut notices: Vec<String> = Vec::new();
+    let mut out = Restored {
+        seed: DEFAULT_SEED,
+        scenario: None,
+        files: default_files(),
+        history: Vec::new(),
+        notice: None,
+    };
+    match get(KEY_SCENARIO) {
+        Ok(Some(text)) => match Scenario::from_json(&text) {
+            Ok(s) => {
+                out.seed = s.seed;
+                let mut files = files_of(&s);
+                // The tutorial's file first (the scenario stores files by name).
+                files.sort_by_key(|(n, _)| n != "web.yaml");
+                if !files.is_empty() {
+                    out.files = files;
+                }
+                out.scenario = Some(s);
+            }
+            Err(e) => {
+                keep_aside(KEY_SCENARIO, &text);
+                notices.push(format!(
+                    "The saved cluster could not be restored ({e}); started a fresh one. The saved data was kept as {KEY_SCENARIO}.corrupt."
+                ));
+            }
+        },
+        Ok(None) => {}
+        Err(e) => notices.push(format!("Nothing will be saved: {e}.")),
+    }
+    if let Ok(Some(text)) = get(KEY_HISTORY) {
+        match parse_history(&text) {
+            Ok(h) => out.history = h,
+            Err(e) => {
+                keep_aside(KEY_HISTORY, &text);
+                notices.push(format!("The terminal history could not be restored ({e})."));
+            }
+        }
+    }
+    if !notices.is_empty() {
+        out.notice = Some(notices.join(" "));
+    }
+    out
+}
+
+pub fn save_scenario(s: &Scenario) -> Result<(), String> {
+    let mut s = s.clone();
+    s.version = ordinal_model::scenario::SCENARIO_VERSION;
+    set(KEY_SCENARIO, &s.to_json())
+}
+
+pub fn save_history(h: &[String]) {
+    if let Ok(text) = serde_json::to_string(h) {
+        let _ = set(KEY_HISTORY, &text);
+    }
+}

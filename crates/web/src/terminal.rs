@@ -1,0 +1,285 @@
+//! The terminal: a labelled `<textarea>` over the kubectl `Session`, output as text nodes in a
+//! bounded, keyed log. History (↑/↓), multi-line paste, Tab completion, Ctrl-C, `clear`.
+
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::app::{use_ui, Ui};
+use crate::complete;
+use crate::engine::Cmd;
+
+/// Most lines of scrollback kept.
+pub const SCROLLBACK: usize = 2_000;
+/// Most history entries kept (and persisted), and the longest entry.
+pub const HISTORY_CAP: usize = 500;
+pub const HISTORY_LINE_CAP: usize = 4_096;
+/// What `clear` prints.
+const CLEAR: &str = "\x1b[H\x1b[2J\x1b[3J";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TermLine {
+    pub id: u64,
+    /// Bumped when a partial line is extended, so the keyed list re-renders it.
+    pub rev: u32,
+    pub text: String,
+    pub err: bool,
+}
+
+/// The scrollback: complete lines plus a trailing partial one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TermBuf {
+    pub lines: Vec<TermLine>,
+    next_id: u64,
+    /// Is the last line still open (no newline yet)?
+    open: bool,
+}
+
+impl TermBuf {
+    pub fn push_text(&mut self, text: &str, err: bool) {
+        let text = match text.rfind(CLEAR) {
+            Some(i) => {
+                self.lines.clear();
+                self.open = false;
+                &text[i + CLEAR.len()..]
+            }
+            None => text,
+        };
+        let mut rest = text;
+        while !rest.is_empty() {
+            let (piece, ended, next) = match rest.find('\n') {
+                Some(i) => (&rest[..i], true, &rest[i + 1..]),
+                None => (rest, false, ""),
+            };
+            let piece = piece.trim_end_matches('\r');
+            if self.open {
+                if let Some(last) = self.lines.last_mut() {
+                    last.text.push_str(piece);
+                    last.rev += 1;
+                    last.err |= err;
+                }
+            } else {
+                self.lines.push(TermLine {
+                    id: self.next_id,
+                    rev: 0,
+                    text: piece.to_string(),
+                    err,
+                });
+                self.next_id += 1;
+            }
+            self.open = !ended;
+            rest = next;
+        }
+        if self.lines.len() > SCROLLBACK {
+            let drop = self.lines.len() - SCROLLBACK;
+            self.lines.drain(..drop);
+        }
+    }
+
+    pub fn texts(&self) -> Vec<String> {
+        self.lines.iter().map(|l| l.text.clone()).collect()
+    }
+}
+
+/// Adds a line to the history (deduplicating the previous entry; bounded).
+pub fn remember(ui: &Ui, line: &str) {
+    let line = line.trim_end();
+    if line.trim().is_empty() || line.len() > HISTORY_LINE_CAP {
+        return;
+    }
+    ui.history.update(|h| {
+        if h.last().map(String::as_str) != Some(line) {
+            h.push(line.to_string());
+        }
+        if h.len() > HISTORY_CAP {
+            let drop = h.len() - HISTORY_CAP;
+            h.drain(..drop);
+        }
+    });
+    crate::storage::save_history(&ui.history.get_untracked());
+}
+
+#[component]
+pub fn Terminal() -> impl IntoView {
+    let ui = use_ui();
+    let input = NodeRef::<html::Textarea>::new();
+    let output = NodeRef::<html::Div>::new();
+    // Position in history while browsing with ↑/↓ (None = editing a new line).
+    let browse = StoredValue::new(None::<usize>);
+    let draft = StoredValue::new(String::new());
+    let hint = RwSignal::new(String::new());
+
+    let submit_text = move |text: String| {
+        for line in text.split('\n') {
+            let line = line.trim_end_matches('\r').to_string();
+            remember(&ui, &line);
+            ui.send(Cmd::Line(line));
+        }
+        browse.set_value(None);
+        hint.set(String::new());
+    };
+
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let Some(el) = input.get() else { return };
+        let key = ev.key();
+        let ctrl = ev.ctrl_key() || ev.meta_key();
+        match key.as_str() {
+            "Enter" if !ev.shift_key() => {
+                ev.prevent_default();
+                let text = el.value();
+                el.set_value("");
+                submit_text(text);
+            }
+            "c" | "C" if ctrl => {
+                let selected =
+                    el.selection_start().ok().flatten() != el.selection_end().ok().flatten();
+                if !selected {
+                    ev.prevent_default();
+                    el.set_value("");
+                    ui.send(Cmd::Interrupt);
+                }
+            }
+            "l" | "L" if ctrl => {
+                ev.prevent_default();
+                ui.term.update(|t| t.push_text(CLEAR, false));
+            }
+            "ArrowUp" | "ArrowDown" if !el.value().contains('\n') => {
+                let hist = ui.history.get_untracked();
+                if hist.is_empty() {
+                    return;
+                }
+                ev.prevent_default();
+                let cur = browse.get_value();
+                let next = if key == "ArrowUp" {
+                    if cur.is_none() {
+                        draft.set_value(el.value());
+                    }
+                    Some(cur.map_or(hist.len() - 1, |i| i.saturating_sub(1)))
+                } else {
+                    cur.and_then(|i| (i + 1 < hist.len()).then_some(i + 1))
+                };
+                browse.set_value(next);
+                let text = match next {
+                    Some(i) => hist[i].clone(),
+                    None => draft.get_value(),
+                };
+                el.set_value(&text);
+                let end = text.len() as u32;
+                let _ = el.set_selection_range(end, end);
+            }
+            "Tab" if !ev.shift_key() && !el.value().is_empty() => {
+                ev.prevent_default();
+                let text = el.value();
+                let caret = el
+                    .selection_start()
+                    .ok()
+                    .flatten()
+                    .map_or(text.len(), |c| c as usize)
+                    .min(text.len());
+                let caret = (0..=caret)
+                    .rev()
+                    .find(|i| text.is_char_boundary(*i))
+                    .unwrap_or(0);
+                let (head, tail) = text.split_at(caret);
+                let names = ui
+                    .engine
+                    .with_value(|e| complete::names(&e.borrow().session));
+                let c = complete::complete(head, &names);
+                if let Some(ins) = c.insert {
+                    let new = format!("{head}{ins}{tail}");
+                    el.set_value(&new);
+                    let end = (head.len() + ins.len()) as u32;
+                    let _ = el.set_selection_range(end, end);
+                }
+                hint.set(if c.choices.len() > 1 {
+                    c.choices.join("  ")
+                } else {
+                    String::new()
+                });
+            }
+            _ => {}
+        }
+    };
+    // A paste with newlines: run every complete line, keep the rest for editing.
+    let on_input = move |_| {
+        let Some(el) = input.get() else { return };
+        let text = el.value();
+        if let Some(i) = text.rfind('\n') {
+            el.set_value(&text[i + 1..]);
+            submit_text(text[..i].to_string());
+        }
+    };
+
+    // Keep the newest output in view.
+    Effect::new(move |_| {
+        ui.term.track();
+        if let Some(out) = output.get() {
+            out.set_scroll_top(out.scroll_height());
+        }
+    });
+    // Focused on load.
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
+    });
+
+    view! {
+        <section class="panel terminal" aria-labelledby="terminal-heading">
+            <h2 id="terminal-heading">
+                <label for="terminal-input">"Terminal"</label>
+            </h2>
+            <div
+                class="output"
+                role="log"
+                aria-label="Terminal output"
+                tabindex="0"
+                node_ref=output
+                on:click=move |_| {
+                    let sel = window().get_selection().ok().flatten();
+                    if sel.is_none_or(|s| s.is_collapsed()) {
+                        if let Some(el) = input.get() {
+                            let _ = el.focus();
+                        }
+                    }
+                }
+            >
+                <For
+                    each=move || ui.term.with(|t| t.lines.clone())
+                    key=|l| (l.id, l.rev)
+                    let:line
+                >
+                    <div class="line" class:err=line.err>
+                        {line.text}
+                    </div>
+                </For>
+            </div>
+            <div class="prompt-row">
+                <span class="prompt" aria-hidden="true">
+                    {move || if ui.busy.get() { String::new() } else { ui.prompt.get() }}
+                </span>
+                <textarea
+                    id="terminal-input"
+                    class="command"
+                    rows="1"
+                    spellcheck="false"
+                    autocapitalize="off"
+                    autocomplete="off"
+                    aria-describedby="terminal-hint"
+                    placeholder=move || {
+                        if ui.busy.get() {
+                            "running… Ctrl-C stops it"
+                        } else {
+                            "kubectl get pods  (Enter runs, Tab completes, ↑ history)"
+                        }
+                    }
+                    node_ref=input
+                    on:keydown=on_keydown
+                    on:input=on_input
+                ></textarea>
+            </div>
+            <p id="terminal-hint" class="hint">
+                {move || hint.get()}
+            </p>
+        </section>
+    }
+}

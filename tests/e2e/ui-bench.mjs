@@ -1,0 +1,96 @@
+// UI benchmarks (numbers only; never fails on timing): load to cluster drawn + terminal focused,
+// Enter → first terminal output, and script time per frame (p95) while 0 → 200 pods animate
+// (Parallel) at 1× and 16×, with long tasks counted. Run by load-bench.mjs (`cargo xtask bench`)
+// or alone: `node tests/e2e/ui-bench.mjs` (ORDINAL_DIST selects the site).
+import { launch, serveDist, waitForMount } from './support.mjs';
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+};
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+const INIT = () => {
+  window.__ordinalFrames = [];
+  window.__longTasks = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
+    .observe({ type: 'longtask', buffered: true });
+  // Load → cluster drawn (worker lanes) and terminal focused.
+  const check = () => {
+    if (document.querySelector('[data-node="worker-1"] [role="list"]')
+      && document.activeElement?.id === 'terminal-input') {
+      window.__readyAt = performance.now();
+      return;
+    }
+    requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+};
+
+export async function uiBench(runs = 3) {
+  const server = await serveDist();
+  const browser = await launch();
+  const ready = [];
+  const enter = [];
+  const frames = {};
+  try {
+    for (let i = 0; i < runs; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.addInitScript(INIT);
+      await page.goto(server.url);
+      await waitForMount(page);
+      await page.waitForFunction(() => window.__readyAt !== undefined);
+      ready.push(await page.evaluate(() => window.__readyAt));
+      // Enter → first output: time from the keydown to the first mutation of the output log.
+      const t = await page.evaluate(() => new Promise((resolve) => {
+        const out = document.querySelector('[role="log"][aria-label="Terminal output"]');
+        const input = document.getElementById('terminal-input');
+        let t0 = 0;
+        new MutationObserver(() => { if (t0) resolve(performance.now() - t0); })
+          .observe(out, { childList: true, subtree: true, characterData: true });
+        input.value = 'kubectl get nodes';
+        t0 = performance.now();
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      }));
+      enter.push(t);
+      await context.close();
+    }
+    for (const [label, speedIndex] of [['1×', 2], ['16×', 6]]) {
+      const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+      const page = await context.newPage();
+      await page.addInitScript(INIT);
+      await page.goto(server.url);
+      await waitForMount(page);
+      await page.getByRole('slider', { name: 'Speed', exact: true }).fill(String(speedIndex));
+      const term = page.getByRole('textbox', { name: 'Terminal', exact: true });
+      await term.fill('kubectl apply -f web-parallel.yaml');
+      await term.press('Enter');
+      await term.fill('kubectl scale sts web --replicas=200');
+      await term.press('Enter');
+      await page.evaluate(() => { window.__ordinalFrames.length = 0; window.__longTasks.length = 0; });
+      await page.waitForTimeout(10_000);
+      const r = await page.evaluate(() => ({
+        frames: [...window.__ordinalFrames],
+        long: [...window.__longTasks],
+        pods: document.querySelectorAll('[data-pod]').length,
+        ready: [...document.querySelectorAll('[data-pod]')].filter((e) => / Ready, /.test(e.getAttribute('aria-label'))).length,
+      }));
+      frames[label] = r;
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(`UI benchmark (headless Chromium, localhost; numbers only)`);
+  console.log(`  load → cluster drawn + terminal focused   median ${ms(pct(ready, 50))}   runs: ${ready.map((x) => x.toFixed(0)).join(', ')}`);
+  console.log(`  Enter → first terminal output             median ${ms(pct(enter, 50))}   runs: ${enter.map((x) => x.toFixed(1)).join(', ')}`);
+  for (const [label, r] of Object.entries(frames)) {
+    console.log(`  0→200 pods (Parallel) at ${label.padEnd(4)} tick+render per frame: p50 ${ms(pct(r.frames, 50))}, p95 ${ms(pct(r.frames, 95))}, max ${ms(Math.max(...r.frames))} over ${r.frames.length} frames; long tasks > 50 ms: ${r.long.length}${r.long.length ? ` (max ${ms(Math.max(...r.long))})` : ''}; after 10 s: ${r.pods} pods, ${r.ready} Ready`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await uiBench(Number(process.env.ORDINAL_BENCH_RUNS ?? 3));
+}

@@ -1,0 +1,92 @@
+//! `cargo xtask size`: what the bundle costs over the wire.
+
+use std::io::Write;
+
+use crate::{root, site, Result};
+
+/// The budget the product commits to (brotli, whole bundle); the goal is ≤ 200 kB.
+pub const BUDGET_BROTLI: usize = 300_000;
+pub const GOAL_BROTLI: usize = 200_000;
+/// INTERIM ceiling while the bundle is over budget: with the whole simulated cluster (model,
+/// kubectl, userland) linked in, the page measured 695.7 kB brotli on 2025-11-25. CI fails
+/// above this ratchet so the bundle cannot grow unnoticed; lower it with every size cut until
+/// it is back at `BUDGET_BROTLI` (tracked in the foundation issue's closing note).
+pub const INTERIM_CEILING_BROTLI: usize = 750_000;
+
+pub fn run() -> Result {
+    let dist = root().join("dist");
+    if !dist.join("index.html").exists() {
+        return Err("dist/ has no index.html: run `cargo xtask dist` first".into());
+    }
+    let mut total = [0usize; 3];
+    println!("bundle size (dist/; kB = 1000 bytes; gzip -9, brotli q11)");
+    println!(
+        "{:<40} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip", "brotli"
+    );
+    for (name, path) in site::files(&dist)? {
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let sizes = [bytes.len(), gzip(&bytes)?, brotli(&bytes)?];
+        for (t, s) in total.iter_mut().zip(sizes) {
+            *t += s;
+        }
+        println!(
+            "{name:<40} {:>10} {:>10} {:>10}",
+            kb(sizes[0]),
+            kb(sizes[1]),
+            kb(sizes[2])
+        );
+    }
+    println!(
+        "{:<40} {:>10} {:>10} {:>10}",
+        "TOTAL",
+        kb(total[0]),
+        kb(total[1]),
+        kb(total[2])
+    );
+    let verdict = if total[2] > INTERIM_CEILING_BROTLI {
+        "OVER THE INTERIM CEILING"
+    } else if total[2] > BUDGET_BROTLI {
+        "OVER BUDGET (below the interim ceiling)"
+    } else if total[2] > GOAL_BROTLI {
+        "within budget, above goal"
+    } else {
+        "within goal"
+    };
+    println!(
+        "brotli total {} — budget {}, goal {}, interim ceiling {}: {verdict}",
+        kb(total[2]),
+        kb(BUDGET_BROTLI),
+        kb(GOAL_BROTLI),
+        kb(INTERIM_CEILING_BROTLI)
+    );
+    if total[2] > INTERIM_CEILING_BROTLI {
+        return Err(format!(
+            "bundle is {} brotli, over the {} interim ceiling (budget {})",
+            kb(total[2]),
+            kb(INTERIM_CEILING_BROTLI),
+            kb(BUDGET_BROTLI)
+        ));
+    }
+    Ok(())
+}
+
+fn kb(n: usize) -> String {
+    format!("{:.1} kB", n as f64 / 1000.0)
+}
+
+fn gzip(data: &[u8]) -> Result<usize> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(data).map_err(|e| e.to_string())?;
+    Ok(enc.finish().map_err(|e| e.to_string())?.len())
+}
+
+fn brotli(data: &[u8]) -> Result<usize> {
+    let mut out = Vec::new();
+    {
+        let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        enc.write_all(data).map_err(|e| e.to_string())?;
+    }
+    Ok(out.len())
+}
