@@ -320,7 +320,16 @@ impl VolumeController {
             let user = self
                 .users_of(ctx.api, &ns, &key.name)
                 .into_iter()
-                .find(|p| !p.is_terminal() && claims_of(p).any(|c| c == key.name))
+                // `podUsesPVC`: only a scheduled pod holds the claim ("kubelet sees pods after
+                // they have been scheduled and it won't allow starting a pod referencing a PVC
+                // with a non-nil deletionTimestamp"), so a Pending pod the scheduler refuses for
+                // that very reason does not keep the claim alive (no deadlock; the StatefulSet
+                // controller re-creates the claim for its Pending pod).
+                .find(|p| {
+                    p.spec.node_name.as_deref().is_some_and(|n| !n.is_empty())
+                        && !p.is_terminal()
+                        && claims_of(p).any(|c| c == key.name)
+                })
                 .map(|p| p.metadata.name.clone());
             match user {
                 Some(pod) => {
