@@ -304,12 +304,47 @@ fn run_seed(seed: u64, ops: usize) -> u64 {
     for k in f.unready.clone() {
         f.set_ready(&mut c, &k.1, true);
     }
-    f.advance(&mut c, 120_000);
+    f.advance(&mut c, 10_000);
+    // A Failed pod outside the set's range is never replaced (processReplica only sees pods in
+    // range) and, under OrderedReady, blocks the scale-down of every other unhealthy condemned
+    // pod but the lowest (`processCondemned` waits unless the pod is `firstUnhealthyPod`):
+    // "You cannot scale down a StatefulSet when any of the stateful Pods it manages is
+    // unhealthy" (task "Scale a StatefulSet", troubleshooting). A real cluster stays stuck there
+    // too; the operator deletes those pods, and so does the harness.
+    delete_failed_condemned(&mut c);
+    f.advance(&mut c, 110_000);
     chk.check_log(&c, seed);
     check_state(&c, seed);
     check_converged(&c, seed);
     assert!(!c.spin_detected, "seed {seed}: a controller spun");
     c.event_log_hash()
+}
+
+/// Deletes (gracefully, like `kubectl delete pod`) the set's Failed pods whose ordinal is
+/// outside `0..replicas`.
+fn delete_failed_condemned(c: &mut Cluster) {
+    let Some(s) = c.api.get::<StatefulSet>("default", "web").cloned() else {
+        return;
+    };
+    let replicas = i64::from(s.replicas());
+    let stuck: Vec<String> = c
+        .api
+        .list::<Pod>(Some("default"))
+        .filter(|p| {
+            p.phase() == "Failed"
+                && p.metadata.deletion_timestamp.is_none()
+                && ordinal(&p.metadata.name).is_some_and(|o| o >= replicas)
+        })
+        .map(|p| p.metadata.name.clone())
+        .collect();
+    for pod in stuck {
+        let _ = c.apply(ordinal_model::Input::Delete {
+            kind: Kind::Pod,
+            namespace: "default".into(),
+            name: pod,
+            options: Default::default(),
+        });
+    }
 }
 
 fn run(seeds: u64, ops: usize) {
@@ -320,11 +355,10 @@ fn run(seeds: u64, ops: usize) {
     }
 }
 
-/// Seeds of the 1 000-seed sweep that fail convergence since the controller gained its 30 s
-/// resync and workqueue-faithful timers (the harness predates both) — OPEN, not yet diagnosed.
-/// Replay one with `ORDINAL_HARNESS_ONLY=615 cargo test --release -p ordinal-model --test
+/// Seeds of the 1 000-seed sweep that fail, OPEN and not yet diagnosed (none now). Replay one
+/// with `ORDINAL_HARNESS_ONLY=<seed> cargo test --release -p ordinal-model --test
 /// harness_invariants harness_heavy -- --ignored`.
-const KNOWN_OPEN_SEEDS: &[u64] = &[615];
+const KNOWN_OPEN_SEEDS: &[u64] = &[];
 
 /// The heavy sweep: every seed (but the open ones) is run; all failures are reported at the end.
 fn sweep(seeds: u64, ops: usize) {
