@@ -82,7 +82,8 @@ test('kubectl edit sts web opens the object in the editor; Apply performs the ed
   assert.match(text, /\nkind: StatefulSet\n/);
   assert.match(text, /\n {2}uid: [0-9a-f-]+\n/);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'manifest-input', 'the editor has focus');
-  await page.getByText(/kubectl edit opened edit-statefulset-web\.yaml/).waitFor();
+  const note = page.getByText(/^kubectl edit is waiting on edit-statefulset-web\.yaml: Apply saves it/);
+  await note.waitFor();
   await axe('an object open for kubectl edit');
   await shot('kubectl-edit-open');
 
@@ -92,6 +93,7 @@ test('kubectl edit sts web opens the object in the editor; Apply performs the ed
   await termOut().getByText('statefulset.apps/web edited', { exact: true }).waitFor();
   // kubectl removes its file when the edit succeeded.
   await tab.waitFor({ state: 'detached' });
+  await note.waitFor({ state: 'detached' });
   // The rolling update begins from the highest ordinal.
   await waitLabel('web-1', /, image registry\.k8s\.io\/nginx-slim:0\.24$/);
   await waitLabel('web-0', /^Pod web-0, Running, Ready, worker-\d, image registry\.k8s\.io\/nginx-slim:0\.24$/, 90_000);

@@ -398,13 +398,20 @@ pub fn Editor() -> impl IntoView {
                 let _ = el.set_selection_range(0, 0);
                 el.set_scroll_top(0);
             }
-            file_msg.set(format!(
-                "kubectl edit opened {}: Apply saves it and finishes the edit; Ctrl-C in the terminal abandons it.",
-                files.active.get_untracked()
-            ));
         }
         n
     });
+    // While `kubectl edit` waits on the shown file, say what Apply does (the terminal is busy).
+    let edit_note = move || {
+        ui.busy.track();
+        files.opened.track();
+        let name = files.active.get();
+        is_edit_file(ui, &name).then(|| {
+            format!(
+                "kubectl edit is waiting on {name}: Apply saves it and finishes the edit; Ctrl-C in the terminal abandons it."
+            )
+        })
+    };
     let new_file = move |_| {
         let names = files.names_untracked();
         if names.len() >= MAX_FILES {
@@ -524,6 +531,9 @@ pub fn Editor() -> impl IntoView {
                     {move || file_msg.get()}
                 </span>
             </div>
+            <p class="edit-note" role="status">
+                {edit_note}
+            </p>
             <label for="manifest-input" class="manifest-label">
                 "Manifest"
             </label>
