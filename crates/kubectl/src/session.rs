@@ -33,6 +33,41 @@ pub struct World {
     /// True for a non-interactive driver (`ordinal shell` reading a script, tests): watches end
     /// after [`SCRIPT_WATCH_IDLE_MS`] without an event.
     pub script_mode: bool,
+    /// The page's YAML editor, when the driver has one: `kubectl edit` opens objects in it.
+    /// `None` (the native CLI, scripts): `kubectl edit` fails as kubectl does without an editor.
+    pub editor: Option<EditorMailbox>,
+}
+
+/// Most editor requests queued before the driver takes them (older ones are dropped).
+pub const EDITOR_QUEUE_CAP: usize = 16;
+
+/// What `kubectl edit` asks of the page's editor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditorRequest {
+    /// Show `file` with `text` (created, or replaced when it is reopened with errors).
+    Open { file: String, text: String },
+    /// The edit finished and kubectl removed its file.
+    Close { file: String },
+}
+
+/// The exchange between `kubectl edit` (a blocking task) and the page's editor.
+#[derive(Clone, Debug, Default)]
+pub struct EditorMailbox {
+    /// Requests for the page, oldest first (bounded by [`EDITOR_QUEUE_CAP`]).
+    pub requests: Vec<EditorRequest>,
+    /// Files a running `kubectl edit` waits on (the editor's Apply saves them).
+    pub waiting: std::collections::BTreeSet<String>,
+    /// Saved texts not yet read by their `kubectl edit` (file → text).
+    pub saved: std::collections::BTreeMap<String, String>,
+}
+
+impl EditorMailbox {
+    pub fn push(&mut self, r: EditorRequest) {
+        if self.requests.len() >= EDITOR_QUEUE_CAP {
+            self.requests.remove(0);
+        }
+        self.requests.push(r);
+    }
 }
 
 impl World {
@@ -136,6 +171,7 @@ impl Session {
             timeline: Timeline::new(Profile::default(), seed),
             files,
             script_mode,
+            editor: None,
         }));
         Session {
             host: SessionHost {
@@ -154,6 +190,49 @@ impl Session {
 
     pub fn world(&self) -> &WorldRef {
         &self.world
+    }
+
+    /// Gives `kubectl edit` an editor to open objects in (the page's YAML editor).
+    pub fn enable_editor(&mut self) {
+        self.world.borrow_mut().editor = Some(EditorMailbox::default());
+    }
+
+    /// The editor requests since the last call (open/close files), oldest first.
+    pub fn take_editor_requests(&mut self) -> Vec<EditorRequest> {
+        self.world
+            .borrow_mut()
+            .editor
+            .as_mut()
+            .map(|m| std::mem::take(&mut m.requests))
+            .unwrap_or_default()
+    }
+
+    /// Is `file` open for a running `kubectl edit` (so saving it finishes that edit)?
+    pub fn is_edit_file(&self, file: &str) -> bool {
+        self.world
+            .borrow()
+            .editor
+            .as_ref()
+            .is_some_and(|m| m.waiting.contains(file))
+    }
+
+    /// The editor saved `file` (its Apply): the waiting `kubectl edit` reads it on its next
+    /// poll. False when no edit waits on that file.
+    pub fn save_edit(&mut self, file: &str, text: &str) -> bool {
+        let saved = {
+            let mut w = self.world.borrow_mut();
+            match w.editor.as_mut() {
+                Some(m) if m.waiting.contains(file) => {
+                    m.saved.insert(file.to_string(), text.to_string());
+                    true
+                }
+                _ => false,
+            }
+        };
+        if saved {
+            self.poll_job();
+        }
+        saved
     }
 
     /// Runs `f` with the timeline (the UI's scrubber, tests).

@@ -32,6 +32,7 @@
 //!   input size, before any `serde_json::Value` is allocated.
 
 mod libyaml;
+pub mod positions;
 
 use libyaml::{Event, Parser};
 use serde_json::{Map, Number, Value};

@@ -238,6 +238,10 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     e.running = ui.running.get_untracked();
     e.speed = ui.speed.get_untracked();
     let out = e.tick(dt, &perf_now);
+    let edits = e.session.take_editor_requests();
+    if !edits.is_empty() {
+        editor::apply_editor_requests(ui.files, edits);
+    }
     if e.running != ui.running.get_untracked() {
         ui.running.set(e.running);
     }

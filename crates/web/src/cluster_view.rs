@@ -63,6 +63,7 @@ fn PodCard(card: Card) -> impl IntoView {
                 })
             }
             class:compact=compact
+            class:adopting=move || card.anim.with(|a| a.adopting())
             style=move || card.anim.get().style(ui.reduced_motion)
         >
             <div class="pod-head">
@@ -100,6 +101,15 @@ fn PodCard(card: Card) -> impl IntoView {
             </Show>
             <Show when=move || vm.with(|v| v.orphaned)>
                 <div class="orphan-tag">"orphan: no owner"</div>
+            </Show>
+            <Show when=move || card.anim.with(|a| a.adopting()) && !card.gone.get()>
+                <div class="adopted-tag">
+                    {move || {
+                        vm.with(|v| {
+                            format!("adopted by {}", v.owner.as_deref().unwrap_or("its set"))
+                        })
+                    }}
+                </div>
             </Show>
             <Show when=move || !card.gone.get()>
                 <button

@@ -8,7 +8,9 @@ use std::time::Duration;
 use leptos::html;
 use leptos::prelude::*;
 use ordinal_kubectl::files::MemFiles;
-use ordinal_kubectl::yaml::{parse_manifest, Limits, ManifestError};
+use ordinal_kubectl::session::EditorRequest;
+use ordinal_kubectl::yaml::positions::{self, Span};
+use ordinal_kubectl::yaml::{parse_manifest, split_documents, Chunk, Limits, ManifestError};
 use ordinal_kubectl::Session;
 use ordinal_model::api::{self, ApiError};
 
@@ -27,6 +29,8 @@ const MAX_FILES: usize = 32;
 pub struct Files {
     pub list: RwSignal<Vec<(String, String)>>,
     pub active: RwSignal<String>,
+    /// Bumped when `kubectl edit` opens a file (the editor takes focus).
+    pub opened: RwSignal<u64>,
 }
 
 impl Files {
@@ -35,6 +39,7 @@ impl Files {
         Files {
             list: RwSignal::new(files),
             active: RwSignal::new(first),
+            opened: RwSignal::new(0),
         }
     }
     pub fn snapshot(&self) -> Vec<(String, String)> {
@@ -57,35 +62,47 @@ impl Files {
     }
 }
 
-/// One inline diagnostic.
+/// One inline diagnostic: where (1-based line and column, and how many characters to mark)
+/// and the apiserver's or kubectl's own message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diag {
-    /// 1-based line.
     pub line: usize,
+    pub column: usize,
+    pub len: usize,
     pub message: String,
 }
 
-/// The 1-based line of the first `key:` of a field path's last segment, at or after `from`.
-fn locate(text: &str, from: usize, field: &str) -> usize {
-    let last = field
-        .rsplit('.')
-        .next()
-        .unwrap_or(field)
-        .split('[')
-        .next()
-        .unwrap_or("");
-    if last.is_empty() {
-        return from;
+impl Diag {
+    fn at(span: Span, message: String) -> Diag {
+        Diag {
+            line: span.line,
+            column: span.column,
+            len: span.len.max(1),
+            message,
+        }
     }
-    let needle = format!("{last}:");
-    text.lines()
-        .enumerate()
-        .skip(from.saturating_sub(1))
-        .find(|(_, l)| {
-            let t = l.trim_start().trim_start_matches("- ");
-            t.starts_with(&needle) || t.starts_with(&format!("\"{last}\":"))
-        })
-        .map_or(from, |(i, _)| i + 1)
+
+    /// `line 7, column 12` (what the diagnostics list says before the message).
+    pub fn location(&self) -> String {
+        format!("line {}, column {}", self.line, self.column)
+    }
+}
+
+fn span(line: usize, column: usize, len: usize) -> Span {
+    Span { line, column, len }
+}
+
+/// Moves a span found in one document's text to file coordinates.
+fn in_file(doc_line: usize, s: Span) -> Span {
+    span(doc_line + s.line - 1, s.column, s.len)
+}
+
+/// The text of the document that starts at file line `line` (as `split_documents` cut it).
+fn document_text(text: &str, line: usize) -> Option<&str> {
+    split_documents(text)
+        .into_iter()
+        .find(|c| c.line == line)
+        .and_then(|c| c.body.ok())
 }
 
 /// `yaml: line 7: …` → 7.
@@ -98,80 +115,163 @@ fn yaml_line(message: &str) -> Option<usize> {
     digits.parse().ok()
 }
 
-fn quoted_field(message: &str) -> Option<&str> {
-    let i = message.find("unknown field \"")? + "unknown field \"".len();
-    let rest = &message[i..];
-    Some(&rest[..rest.find('"')?])
+/// serde_json's `… at line 3 column 7` → (3, 7).
+fn json_line_column(message: &str) -> Option<(usize, usize)> {
+    let i = message.rfind(" at line ")?;
+    let mut it = message[i + 9..].split(' ');
+    let line = it.next()?.parse().ok()?;
+    let column = (it.next()? == "column").then(|| it.next())??.parse().ok()?;
+    Some((line, column))
 }
 
-/// Parse, strict-decode and validate every document, as the apiserver would on create.
+/// Where a manifest that does not parse fails: libyaml's problem mark (or serde_json's
+/// position for JSON), else the line the message names.
+fn parse_error_position(text: &str, document_line: usize, message: &str) -> Span {
+    if text.trim_start().starts_with('{') {
+        if let Some((l, c)) = json_line_column(message) {
+            return span(document_line + l - 1, c.max(1), 1);
+        }
+    }
+    match split_documents(text)
+        .into_iter()
+        .find(|c| c.line == document_line)
+    {
+        Some(Chunk { body: Err(_), line }) => span(line, 1, 3),
+        Some(Chunk {
+            body: Ok(doc),
+            line,
+        }) => match positions::parse_error_span(doc) {
+            Some(s) => in_file(line, s),
+            None => span(yaml_line(message).map_or(line, |l| line + l - 1), 1, 1),
+        },
+        None => span(document_line, 1, 1),
+    }
+}
+
+/// The field path a decoding error names: the first `unknown field "…"`, or the path of a
+/// type error (`… into Go struct field StatefulSet.spec.replicas of type int32`).
+fn decode_error_field(message: &str) -> Option<String> {
+    if let Some(i) = message.find("unknown field \"") {
+        let rest = &message[i + "unknown field \"".len()..];
+        return Some(rest[..rest.find('"')?].to_string());
+    }
+    let i = message.find("Go struct field ")? + "Go struct field ".len();
+    let rest = &message[i..];
+    let path = &rest[..rest.find(" of type")?];
+    Some(path.split_once('.').map_or(path, |(_, p)| p).to_string())
+}
+
+/// Where a field path is in the document starting at `doc_line` (the key of its deepest
+/// segment present), else the document's first line.
+fn field_position(text: &str, doc_line: usize, field: &str) -> Span {
+    document_text(text, doc_line)
+        .and_then(|doc| positions::field_span(doc, field))
+        .map_or(span(doc_line, 1, 1), |s| in_file(doc_line, s))
+}
+
+/// Parse, strict-decode and validate every document, as the apiserver would on create (or,
+/// for a file open for `kubectl edit`, as an update of the stored object).
 pub fn diagnostics(name: &str, text: &str, api_server: &api::ApiServer) -> Vec<Diag> {
+    diagnostics_for(name, text, api_server, false)
+}
+
+pub fn diagnostics_for(
+    name: &str,
+    text: &str,
+    api_server: &api::ApiServer,
+    edit: bool,
+) -> Vec<Diag> {
     let docs = match parse_manifest(name, text, &Limits::EDITOR) {
         Ok(d) => d,
         Err(e) => {
-            let line = match &e {
+            let at = match &e {
                 ManifestError::Parse {
                     document_line,
                     message,
                     ..
-                } => yaml_line(message).map_or(*document_line, |l| document_line + l - 1),
-                ManifestError::TooLarge { .. } => 1,
+                } => parse_error_position(text, *document_line, message),
+                ManifestError::TooLarge { .. } => span(1, 1, 1),
             };
-            return vec![Diag {
-                line,
-                message: format!("error: {e}"),
-            }];
+            return vec![Diag::at(at, format!("error: {e}"))];
         }
     };
     let mut out = Vec::new();
     for doc in docs {
         let mut value = doc.value;
-        if let Some(m) = value.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-            if !m.contains_key("namespace") {
-                m.insert("namespace".into(), "default".into());
-            }
-        }
-        match api::decode::decode(&value, api_server) {
-            Err(e) => {
-                let line = quoted_field(&e.message).map_or(doc.line, |f| locate(text, doc.line, f));
-                out.push(Diag {
-                    line,
-                    message: format!("Error from server (BadRequest): {}", e.message),
-                });
-            }
-            Ok(mut obj) => {
-                if !obj.kind().namespaced() {
-                    obj.meta_mut().namespace = None;
-                }
-                let mut scratch = api_server.clone();
-                let errs = match api::admission::admit_create(&mut scratch, &mut obj) {
-                    Err(e) => {
-                        out.push(Diag {
-                            line: doc.line,
-                            message: e.message,
-                        });
-                        continue;
-                    }
-                    Ok(()) => api::validation::validate_create(&scratch, &obj),
-                };
-                if !errs.is_empty() {
-                    let first_line = locate(text, doc.line, &errs[0].field);
-                    let e = ApiError::invalid(obj.kind(), &obj.meta().name, errs.clone());
-                    out.push(Diag {
-                        line: first_line,
-                        message: format!("The {}", e.message),
-                    });
-                    for fe in &errs {
-                        out.push(Diag {
-                            line: locate(text, doc.line, &fe.field),
-                            message: fe.to_string(),
-                        });
-                    }
+        // A `kind: List` (what `kubectl edit` of several objects opens) is checked item by item.
+        let items = match value.get("kind").and_then(|k| k.as_str()) {
+            Some("List") => match value.get_mut("items").map(serde_json::Value::take) {
+                Some(serde_json::Value::Array(a)) => a,
+                _ => Vec::new(),
+            },
+            _ => vec![value],
+        };
+        for mut value in items {
+            if let Some(m) = value.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                if !m.contains_key("namespace") {
+                    m.insert("namespace".into(), "default".into());
                 }
             }
+            check_object(text, doc.line, value, api_server, edit, &mut out);
         }
     }
     out
+}
+
+fn check_object(
+    text: &str,
+    doc_line: usize,
+    value: serde_json::Value,
+    api_server: &api::ApiServer,
+    edit: bool,
+    out: &mut Vec<Diag>,
+) {
+    let mut obj = match api::decode::decode(&value, api_server) {
+        Ok(o) => o,
+        Err(e) => {
+            let at = decode_error_field(&e.message)
+                .map_or(span(doc_line, 1, 1), |f| field_position(text, doc_line, &f));
+            out.push(Diag::at(
+                at,
+                format!("Error from server (BadRequest): {}", e.message),
+            ));
+            return;
+        }
+    };
+    if !obj.kind().namespaced() {
+        obj.meta_mut().namespace = None;
+    }
+    let mut scratch = api_server.clone();
+    let stored = {
+        let m = obj.meta();
+        scratch
+            .get_object(obj.kind(), m.namespace.as_deref().unwrap_or(""), &m.name)
+            .cloned()
+    };
+    let admitted = match (&stored, edit) {
+        (Some(old), true) => api::admission::admit_update(&mut scratch, old, &mut obj),
+        _ => api::admission::admit_create(&mut scratch, &mut obj),
+    };
+    if let Err(e) = admitted {
+        out.push(Diag::at(span(doc_line, 1, 1), e.message));
+        return;
+    }
+    let errs = match (&stored, edit) {
+        (Some(old), true) => api::validation::validate_update(&scratch, &obj, old),
+        _ => api::validation::validate_create(&scratch, &obj),
+    };
+    if errs.is_empty() {
+        return;
+    }
+    let first = field_position(text, doc_line, &errs[0].field);
+    let e = ApiError::invalid(obj.kind(), &obj.meta().name, errs.clone());
+    out.push(Diag::at(first, format!("The {}", e.message)));
+    for fe in &errs {
+        out.push(Diag::at(
+            field_position(text, doc_line, &fe.field),
+            fe.to_string(),
+        ));
+    }
 }
 
 /// What `kubectl apply -f NAME` would do, from a server-side dry run against the live cluster
@@ -218,13 +318,18 @@ pub fn Editor() -> impl IntoView {
         ui.send(Cmd::WriteFile(name.clone(), t.clone()));
         let result = ui.engine.with_value(|e| {
             let e = e.try_borrow().ok()?;
+            let edit = e.session.is_edit_file(&name);
             let d = e
                 .session
-                .with_timeline(|tl| diagnostics(&name, &t, &tl.cluster().api));
-            let p = if d.is_empty() {
-                preview(&e.session, &name, &t)
-            } else {
+                .with_timeline(|tl| diagnostics_for(&name, &t, &tl.cluster().api, edit));
+            let p = if !d.is_empty() {
                 Vec::new()
+            } else if edit {
+                vec![format!(
+                    "save {name} and finish `kubectl edit` (the changes are sent as a patch)"
+                )]
+            } else {
+                preview(&e.session, &name, &t)
             };
             Some((d, p))
         });
@@ -274,9 +379,38 @@ pub fn Editor() -> impl IntoView {
     };
     let apply = move |_| {
         let name = files.active.get_untracked();
-        ui.send(Cmd::WriteFile(name.clone(), text.get_untracked()));
-        ui.run_line(format!("kubectl apply -f {name}"));
+        let t = text.get_untracked();
+        ui.send(Cmd::WriteFile(name.clone(), t.clone()));
+        if is_edit_file(ui, &name) {
+            // The equivalent of saving and quitting the editor `kubectl edit` waits on.
+            ui.send(Cmd::SaveEdit(name, t));
+        } else {
+            ui.run_line(format!("kubectl apply -f {name}"));
+        }
         schedule();
+    };
+    // `kubectl edit` opened (or reopened) a file: show it, with the caret at its start.
+    Effect::new(move |prev: Option<u64>| {
+        let n = files.opened.get();
+        if prev.is_some_and(|p| p != n) {
+            if let Some(el) = area.get() {
+                let _ = el.focus();
+                let _ = el.set_selection_range(0, 0);
+                el.set_scroll_top(0);
+            }
+        }
+        n
+    });
+    // While `kubectl edit` waits on the shown file, say what Apply does (the terminal is busy).
+    let edit_note = move || {
+        ui.busy.track();
+        files.opened.track();
+        let name = files.active.get();
+        is_edit_file(ui, &name).then(|| {
+            format!(
+                "kubectl edit is waiting on {name}: Apply saves it and finishes the edit; Ctrl-C in the terminal abandons it."
+            )
+        })
     };
     let new_file = move |_| {
         let names = files.names_untracked();
@@ -333,6 +467,26 @@ pub fn Editor() -> impl IntoView {
         })
     };
     let diag_lines = move || diags.with(|d| d.iter().map(|d| d.line).collect::<Vec<_>>());
+    // The overlay's lines with the span each diagnostic marks (keyed, so only lines whose
+    // text or marks changed re-render).
+    let marked_lines = move || {
+        let marks = diags.with(|d| {
+            d.iter()
+                .map(|d| (d.line, d.column, d.len))
+                .collect::<Vec<_>>()
+        });
+        lines()
+            .into_iter()
+            .map(|(i, l)| {
+                let m: Vec<(usize, usize)> = marks
+                    .iter()
+                    .filter(|(line, _, _)| *line == i)
+                    .map(|(_, c, n)| (*c, *n))
+                    .collect();
+                (i, l, m)
+            })
+            .collect::<Vec<_>>()
+    };
 
     view! {
         <section class="panel editor" aria-labelledby="editor-heading">
@@ -377,6 +531,9 @@ pub fn Editor() -> impl IntoView {
                     {move || file_msg.get()}
                 </span>
             </div>
+            <p class="edit-note" role="status">
+                {edit_note}
+            </p>
             <label for="manifest-input" class="manifest-label">
                 "Manifest"
             </label>
@@ -388,8 +545,12 @@ pub fn Editor() -> impl IntoView {
                 </div>
                 <div class="code-body">
                     <pre class="overlay" aria-hidden="true" node_ref=overlay>
-                        <For each=lines key=|(i, l)| (*i, l.clone()) let:((_i, l))>
-                            <div class="hl-line">{highlight::line(&l)}</div>
+                        <For
+                            each=marked_lines
+                            key=|(i, l, m)| (*i, l.clone(), m.clone())
+                            let:((_i, l, m))
+                        >
+                            <div class="hl-line">{highlight::line_marked(&l, &m)}</div>
                         </For>
                     </pre>
                     <textarea
@@ -421,7 +582,7 @@ pub fn Editor() -> impl IntoView {
                                     .map(|d| {
                                         view! {
                                             <li>
-                                                <span class="where">{format!("line {}: ", d.line)}</span>
+                                                <span class="where">{format!("{}: ", d.location())}</span>
                                                 {d.message}
                                             </li>
                                         }
@@ -455,6 +616,52 @@ pub fn Editor() -> impl IntoView {
                 </p>
             </div>
         </section>
+    }
+}
+
+/// Is `name` open for a running `kubectl edit` (Apply then saves it for that edit)?
+fn is_edit_file(ui: crate::app::Ui, name: &str) -> bool {
+    ui.engine
+        .with_value(|e| e.try_borrow().is_ok_and(|e| e.session.is_edit_file(name)))
+}
+
+/// Carries out `kubectl edit`'s requests: open (or reopen) its file with the object, and
+/// remove the file when the edit finished (kubectl deletes its temp file then).
+pub fn apply_editor_requests(files: Files, requests: Vec<EditorRequest>) {
+    for r in requests {
+        match r {
+            EditorRequest::Open { file, text } => {
+                let full = files
+                    .list
+                    .with_untracked(|l| l.len() >= MAX_FILES && !l.iter().any(|(n, _)| *n == file));
+                files.list.update(|l| {
+                    if full {
+                        // Make room by dropping the oldest other edit file, else the last file.
+                        let victim = l
+                            .iter()
+                            .position(|(n, _)| n.starts_with("edit-"))
+                            .unwrap_or(l.len() - 1);
+                        l.remove(victim);
+                    }
+                    match l.iter_mut().find(|(n, _)| *n == file) {
+                        Some(f) => f.1 = text,
+                        None => l.push((file.clone(), text)),
+                    }
+                });
+                files.active.set(file);
+                files.opened.update(|n| *n += 1);
+            }
+            EditorRequest::Close { file } => {
+                let last = files.list.with_untracked(|l| l.len() <= 1);
+                if last {
+                    continue;
+                }
+                files.list.update(|l| l.retain(|(n, _)| *n != file));
+                if files.active.get_untracked() == file {
+                    files.active.set(files.names_untracked()[0].clone());
+                }
+            }
+        }
     }
 }
 

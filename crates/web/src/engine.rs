@@ -49,6 +49,8 @@ pub enum Cmd {
     StepBack,
     /// An editor buffer changed (name, text).
     WriteFile(String, String),
+    /// The editor's Apply on a file `kubectl edit` waits on (name, text): saves it for that edit.
+    SaveEdit(String, String),
 }
 
 /// What one tick produced for the terminal.
@@ -74,8 +76,11 @@ impl Engine {
         for (n, t) in files {
             mem.insert(n, t);
         }
+        let mut session = Session::with_files(seed, Box::new(mem), false);
+        // `kubectl edit` opens objects in the page's editor.
+        session.enable_editor();
         Engine {
-            session: Session::with_files(seed, Box::new(mem), false),
+            session,
             queue: VecDeque::new(),
             running: true,
             speed: DEFAULT_SPEED,
@@ -194,6 +199,9 @@ impl Engine {
             Cmd::WriteFile(name, text) => {
                 let world = self.session.world().clone();
                 let _ = world.borrow_mut().files.write(&name, "", &text, false);
+            }
+            Cmd::SaveEdit(name, text) => {
+                self.session.save_edit(&name, &text);
             }
         }
     }

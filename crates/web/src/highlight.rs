@@ -92,3 +92,49 @@ pub fn line(l: &str) -> impl IntoView {
         .map(|(class, text)| view! { <span class=class>{text}</span> })
         .collect_view()
 }
+
+/// Splits the line's tokens so that the characters in each mark (1-based column, length)
+/// form their own pieces, flagged `true`; what the pieces say is unchanged.
+pub fn marked_tokens(line: &str, marks: &[(usize, usize)]) -> Vec<(&'static str, String, bool)> {
+    let inside = |i: usize| {
+        marks
+            .iter()
+            .any(|(c, n)| i + 1 >= *c && i + 1 < c + (*n).max(1))
+    };
+    let mut out: Vec<(&'static str, String, bool)> = Vec::new();
+    let mut i = 0usize; // character index in the line
+    for (class, text) in tokens(line) {
+        for ch in text.chars() {
+            let m = inside(i);
+            match out.last_mut() {
+                Some((c, t, was)) if *c == class && *was == m => t.push(ch),
+                _ => out.push((class, ch.to_string(), m)),
+            }
+            i += 1;
+        }
+    }
+    // A mark past the end of the line (a missing value, end of input) marks one space.
+    if marks.iter().any(|(c, _)| *c > i) {
+        out.push(("", " ".into(), true));
+    }
+    out
+}
+
+/// The overlay's spans for one line, with diagnostic marks underlined (text nodes only).
+pub fn line_marked(l: &str, marks: &[(usize, usize)]) -> impl IntoView {
+    if marks.is_empty() {
+        return line(l).into_any();
+    }
+    marked_tokens(l, marks)
+        .into_iter()
+        .map(|(class, text, m)| {
+            let class = if m {
+                format!("{class} hl-diag")
+            } else {
+                class.to_string()
+            };
+            view! { <span class=class>{text}</span> }
+        })
+        .collect_view()
+        .into_any()
+}

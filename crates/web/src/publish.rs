@@ -15,24 +15,56 @@ pub struct Anim {
     pub arrive: f32,
     /// 0 → 1 while a deleted pod's card fades away (only for ghosts).
     pub leave: f32,
+    /// 0 → 1 while an adopted orphan settles into its set (1 when not adopting).
+    pub adopt: f32,
 }
 
 impl Anim {
     pub const STILL: Anim = Anim {
         arrive: 1.0,
         leave: 0.0,
+        adopt: 1.0,
     };
+
+    /// A live card's animation at `now`.
+    pub fn live(now_ms: u64, vm: &PodVm) -> Anim {
+        Anim {
+            arrive: arrive_progress(now_ms, vm.created_ms),
+            leave: 0.0,
+            adopt: vm
+                .adopted_ms
+                .map_or(1.0, |t| progress(now_ms, t, vm::ADOPT_MS)),
+        }
+    }
+
+    /// Is the adoption animation (and its "adopted" note) showing?
+    pub fn adopting(&self) -> bool {
+        self.adopt < 1.0
+    }
 
     /// Inline style: transform/opacity only (never layout properties).
     pub fn style(&self, reduced_motion: bool) -> String {
-        if reduced_motion || (self.arrive >= 1.0 && self.leave <= 0.0) {
+        if reduced_motion || *self == Anim::STILL {
             return String::new();
         }
         let dy = (1.0 - self.arrive) * 14.0;
         let opacity = (self.arrive * (1.0 - self.leave)).clamp(0.0, 1.0);
-        let scale = 1.0 - 0.08 * self.leave;
-        format!("transform: translateY({dy:.1}px) scale({scale:.3}); opacity: {opacity:.2}")
+        // Adoption: the card is drawn in from the side and settles (a small overshoot of scale).
+        let pull = 1.0 - self.adopt;
+        let dx = -18.0 * pull * pull;
+        let scale = (1.0 - 0.08 * self.leave) * (1.0 + 0.06 * (pull * std::f32::consts::PI).sin());
+        format!(
+            "transform: translate({dx:.1}px, {dy:.1}px) scale({scale:.3}); opacity: {opacity:.2}"
+        )
     }
+}
+
+/// 0 → 1 over `span` virtual ms from `from` (1 before it: scrubbed back past the start).
+fn progress(now_ms: u64, from: u64, span: u64) -> f32 {
+    if now_ms < from {
+        return 1.0;
+    }
+    ((now_ms - from) as f32 / span as f32).min(1.0)
 }
 
 pub fn arrive_progress(now_ms: u64, created_ms: u64) -> f32 {
@@ -122,19 +154,19 @@ impl Publisher {
         p.cards.with_value(|cards| {
             for (key, (vm, _)) in &self.live {
                 if let Some(card) = cards.get(key) {
-                    set_if_changed(
-                        card.anim,
-                        Anim {
-                            arrive: arrive_progress(now, vm.created_ms),
-                            leave: 0.0,
-                        },
-                    );
+                    set_if_changed(card.anim, Anim::live(now, vm));
                 }
             }
             for (key, (_, _, at)) in &self.ghosts {
                 if let Some(card) = cards.get(key) {
                     let leave = (now.saturating_sub(*at) as f32 / LEAVE_MS as f32).min(1.0);
-                    set_if_changed(card.anim, Anim { arrive: 1.0, leave });
+                    set_if_changed(
+                        card.anim,
+                        Anim {
+                            leave,
+                            ..Anim::STILL
+                        },
+                    );
                 }
             }
         });
@@ -173,10 +205,7 @@ impl Publisher {
         p.cards.update_value(|cards| {
             for key in &order {
                 let (vm, node) = &live[key];
-                let anim = Anim {
-                    arrive: arrive_progress(now, vm.created_ms),
-                    leave: 0.0,
-                };
+                let anim = Anim::live(now, vm);
                 match cards.get(key) {
                     Some(card) => {
                         set_if_changed(card.vm, vm.clone());
@@ -201,8 +230,8 @@ impl Publisher {
             }
             for (key, (vm, node, at)) in &self.ghosts {
                 let anim = Anim {
-                    arrive: 1.0,
                     leave: ((now - at) as f32 / LEAVE_MS as f32).min(1.0),
+                    ..Anim::STILL
                 };
                 match cards.get(key) {
                     Some(card) => {

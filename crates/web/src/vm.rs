@@ -4,12 +4,13 @@
 //! piece into its own signal and only what changed re-renders.
 
 use ordinal_kubectl::printers::table::pod_ready_status_restarts;
+use ordinal_model::controllers::statefulset::StsReason;
 use ordinal_model::dns::{self, RecordType};
 use ordinal_model::objects::apps::StatefulSet;
 use ordinal_model::objects::core::{Node, Service};
 use ordinal_model::objects::pod::Pod;
 use ordinal_model::objects::storage::{PersistentVolume, PersistentVolumeClaim};
-use ordinal_model::{Cluster, Kind, Time};
+use ordinal_model::{Cluster, Kind, Reason, Time};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -18,6 +19,8 @@ pub const SYSTEM_NS: &str = "kube-system";
 /// Virtual ms a new pod takes to slide in, and a deleted pod's card to fade out.
 pub const ARRIVE_MS: u64 = 600;
 pub const LEAVE_MS: u64 = 1_500;
+/// Virtual ms an adopted pod's card takes to settle into its set (the adoption animation).
+pub const ADOPT_MS: u64 = 1_200;
 /// How many recent reasons are scanned for a set's blocking reason.
 const BLOCKING_SCAN: usize = 400;
 
@@ -41,6 +44,9 @@ pub struct PodVm {
     pub owner: Option<String>,
     /// Made by a StatefulSet (has its labels) but no controller owns it now.
     pub orphaned: bool,
+    /// When a set adopted this orphan (virtual ms; recent adoptions only, from the
+    /// StatefulSet controller's `AdoptedPod` reasons), so the adoption animates by model time.
+    pub adopted_ms: Option<u64>,
     pub terminating: bool,
     pub created_ms: u64,
 }
@@ -51,15 +57,21 @@ impl PodVm {
         image_tag(&self.image)
     }
 
-    /// The card's accessible name: a contract with the e2e tests (issue 6, item 7).
+    /// The card's accessible name: a contract with the e2e tests (issue 6, item 7), extended
+    /// with `, orphaned` for a pod no controller owns (the dashed card says it visually).
     pub fn accessible_name(&self) -> String {
-        pod_accessible_name(
+        let name = pod_accessible_name(
             &self.name,
             &self.status,
             self.ready,
             self.node.as_deref(),
             &self.image,
-        )
+        );
+        if self.orphaned {
+            format!("{name}, orphaned")
+        } else {
+            name
+        }
     }
 }
 
@@ -135,6 +147,7 @@ pub fn pod_vm(pod: &Pod, now: Time) -> PodVm {
         revision: meta.labels.get("controller-revision-hash").cloned(),
         ip: pod.status.pod_ip.clone().filter(|ip| !ip.is_empty()),
         orphaned: sts_made && owner.is_none(),
+        adopted_ms: None,
         owner,
         terminating: meta.deletion_timestamp.is_some(),
         created_ms: meta.creation_timestamp.map_or(0, |t| t.ms()),
@@ -428,13 +441,37 @@ pub struct ClusterVm {
     pub dns: Vec<DnsRow>,
 }
 
+/// Pods a StatefulSet adopted within the last [`ADOPT_MS`]: (namespace, name) → when.
+pub fn recent_adoptions(c: &Cluster) -> BTreeMap<(String, String), u64> {
+    let now = c.now().ms();
+    let mut out = BTreeMap::new();
+    // The reason log is in time order: read back only as far as the animation lasts.
+    for r in c.reasons().iter().rev() {
+        if r.at.ms() + ADOPT_MS < now {
+            break;
+        }
+        if let Reason::StatefulSet(StsReason::AdoptedPod { pod }) = &r.reason {
+            out.entry((r.object.namespace.clone(), pod.clone()))
+                .or_insert(r.at.ms());
+        }
+    }
+    out
+}
+
 pub fn cluster_vm(c: &Cluster) -> ClusterVm {
     let now = c.now();
     let all: Vec<&Pod> = c.list::<Pod>(None);
+    let adoptions = recent_adoptions(c);
     let mut pods: Vec<PodVm> = Vec::new();
     let mut system_pods = Vec::new();
     for p in &all {
-        let vm = pod_vm(p, now);
+        let mut vm = pod_vm(p, now);
+        if vm.owner.is_some() {
+            vm.adopted_ms = adoptions
+                .get(&(vm.namespace.clone(), vm.name.clone()))
+                .copied()
+                .filter(|t| *t >= vm.created_ms);
+        }
         if vm.namespace == SYSTEM_NS {
             system_pods.push(vm);
         } else {

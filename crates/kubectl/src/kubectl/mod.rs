@@ -8,6 +8,7 @@ pub mod args;
 pub mod container;
 pub mod delete;
 pub mod edit;
+pub mod edit_command;
 pub mod exec;
 pub mod get;
 pub mod misc;
@@ -121,6 +122,7 @@ const COMMANDS: &[(&str, Spawner)] = &[
     ("label", edit::spawn_label),
     ("annotate", edit::spawn_annotate),
     ("set", edit::spawn_set),
+    ("edit", edit_command::spawn_edit),
     ("exec", exec::spawn_exec),
     ("run", exec::spawn_run),
     ("logs", exec::spawn_logs),
@@ -135,7 +137,6 @@ const COMMANDS: &[(&str, Spawner)] = &[
 
 /// Known kubectl commands this simulator does not implement (a clear message, not `unknown`).
 const UNSUPPORTED: &[&str] = &[
-    "edit",
     "expose",
     "autoscale",
     "port-forward",

@@ -51,6 +51,24 @@ pub(crate) enum Event {
 #[derive(Debug)]
 pub(crate) struct ParseError {
     pub message: String,
+    /// Where libyaml saw the problem (its problem mark, else its context mark).
+    pub mark: Mark,
+}
+
+/// A 0-based position in the input (libyaml's `yaml_mark_t`; columns count characters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Mark {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl Mark {
+    fn of(m: &sys::yaml_mark_t) -> Mark {
+        Mark {
+            line: m.line,
+            column: m.column,
+        }
+    }
 }
 
 pub(crate) struct Parser {
@@ -117,12 +135,23 @@ impl Parser {
             } else {
                 msg
             };
-            ParseError { message }
+            let problem_mark = Mark::of(&p.problem_mark);
+            let mark = if problem_mark != Mark::default() || p.context_mark.line == 0 {
+                problem_mark
+            } else {
+                Mark::of(&p.context_mark)
+            };
+            ParseError { message, mark }
         }
     }
 
     /// The next event and the 0-based line of its start mark.
     pub fn next_event(&mut self) -> Result<(Event, u64), ParseError> {
+        self.next_marked().map(|(e, start, _)| (e, start.line))
+    }
+
+    /// The next event with its start and end marks.
+    pub fn next_marked(&mut self) -> Result<(Event, Mark, Mark), ParseError> {
         if self.failed {
             return Err(self.error());
         }
@@ -137,7 +166,7 @@ impl Parser {
                 return Err(self.error());
             }
             let e = &*ev;
-            let line = e.start_mark.line;
+            let (start, end) = (Mark::of(&e.start_mark), Mark::of(&e.end_mark));
             let out = match e.type_ {
                 sys::YAML_STREAM_START_EVENT => Event::StreamStart,
                 sys::YAML_STREAM_END_EVENT => Event::StreamEnd,
@@ -178,7 +207,7 @@ impl Parser {
                 _ => Event::StreamEnd,
             };
             sys::yaml_event_delete(ev);
-            Ok((out, line))
+            Ok((out, start, end))
         }
     }
 }
