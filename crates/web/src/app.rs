@@ -9,7 +9,9 @@ use ordinal_model::profile::KUBERNETES_VERSION;
 use crate::engine::{Cmd, Engine};
 use crate::publish::{Published, Publisher};
 use crate::terminal::TermBuf;
-use crate::{cluster_view, editor, playback, storage, terminal, vm};
+use crate::{
+    cluster_view, editor, embed, host_api, params, playback, present, storage, terminal, vm,
+};
 
 /// With many pods, the fewest wall ms between full view-model rebuilds.
 const REBUILD_MS: f64 = 120.0;
@@ -48,8 +50,17 @@ pub struct Ui {
 }
 
 impl Ui {
-    /// Queues an input for the next tick.
+    /// Queues an input for the next tick. A read-only page (`?readonly`) takes no terminal,
+    /// editor or Reset input from the reader: view and playback only.
     pub fn send(&self, cmd: Cmd) {
+        if params::with(|p| p.readonly)
+            && matches!(cmd, Cmd::Line(_) | Cmd::Interrupt | Cmd::WriteFile(..))
+        {
+            self.notice.set(Some(
+                "This playground is read-only: view and playback only.".into(),
+            ));
+            return;
+        }
         self.engine
             .with_value(|e| e.borrow_mut().queue.push_back(cmd));
     }
@@ -91,6 +102,8 @@ struct Loop {
 
 #[component]
 pub fn App() -> impl IntoView {
+    embed::setup();
+    let page = params::current();
     let restored = storage::load();
     let files = editor::Files::new(restored.files.clone());
     let mut engine = Engine::new(restored.seed, &files.snapshot());
@@ -102,10 +115,13 @@ pub fn App() -> impl IntoView {
             }
         }
     }
+    if let Some(speed) = page.speed {
+        engine.speed = speed;
+    }
     let speed0 = engine.speed;
     let ui = Ui {
         engine: StoredValue::new_local(Rc::new(RefCell::new(engine))),
-        running: RwSignal::new(true),
+        running: RwSignal::new(page.autoplay),
         speed: RwSignal::new(speed0),
         now: RwSignal::new(0),
         start: RwSignal::new(0),
@@ -116,13 +132,20 @@ pub fn App() -> impl IntoView {
         term: RwSignal::new(TermBuf::default()),
         prompt: RwSignal::new("$ ".into()),
         busy: RwSignal::new(false),
-        notice: RwSignal::new(restored.notice.clone()),
+        notice: RwSignal::new(
+            [page.notice(), restored.notice.clone()]
+                .into_iter()
+                .flatten()
+                .reduce(|a, b| format!("{a} {b}")),
+        ),
         files,
         history: RwSignal::new(restored.history.clone()),
         reduced_motion: prefers_reduced_motion(),
         dirty: StoredValue::new(false),
     };
     provide_context(ui);
+    let _present = present::provide();
+    host_api::install(ui);
     ui.term.update(|t| {
         t.push_text(
             "Ordinal: a simulated Kubernetes cluster. Try `kubectl apply -f web.yaml`, then `kubectl get pods -w`.\n",
@@ -169,6 +192,7 @@ pub fn App() -> impl IntoView {
             <p class="tagline">
                 "A StatefulSet playground on a simulated Kubernetes " {KUBERNETES_VERSION} " cluster"
             </p>
+            <present::PresentButton />
             {move || {
                 ui.notice
                     .get()
@@ -210,11 +234,13 @@ pub fn App() -> impl IntoView {
                 </div>
             </section>
         </main>
+        <present::PresentLayer />
     }
 }
 
 fn frame(ui: Ui, state: Rc<RefCell<Loop>>) {
-    let hidden = document().hidden();
+    // Hidden tab, or an embed scrolled out of view: virtual time stands still.
+    let hidden = document().hidden() || embed::offscreen();
     {
         let mut st = state.borrow_mut();
         let wall = perf_now();
@@ -249,6 +275,9 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
         });
     }
     let (prompt, busy) = (e.prompt.clone(), e.session.busy());
+    drop(e);
+    host_api::after_tick(ui, &out.output, busy);
+    let e = engine.borrow_mut();
     if ui.prompt.get_untracked() != prompt {
         ui.prompt.set(prompt);
     }

@@ -13,12 +13,17 @@ pub mod app;
 pub mod cluster_view;
 pub mod complete;
 pub mod editor;
+pub mod embed;
 pub mod engine;
 pub mod highlight;
+pub mod host_api;
+pub mod params;
 pub mod playback;
+pub mod present;
 pub mod publish;
 pub mod storage;
 pub mod terminal;
+pub mod tour_hooks;
 pub mod vm;
 
 pub use app::App;
@@ -29,7 +34,7 @@ pub use storage::WEB_YAML;
 use wasm_bindgen::prelude::*;
 
 /// Mounts the app into `#app` (or `<body>`) and marks `app-mounted` for the load benchmark.
-/// Called by `index.html` after the wasm is instantiated.
+/// Called by `index.html` after the wasm is instantiated (`embed.html` calls `mount_embed`).
 #[wasm_bindgen]
 pub fn mount() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
