@@ -56,7 +56,8 @@ test('P turns presentation mode on: chrome hidden, terminal type ≥ 24 px', asy
   await blurAll();
   await page.keyboard.press('p');
   assert.equal(await present(), true);
-  assert.equal(await page.locator('.masthead').isVisible(), false, 'masthead hidden');
+  assert.equal(await page.locator('.masthead .tagline').isVisible(), false, 'masthead hidden');
+  assert.ok((await page.locator('.masthead').boundingBox()).height <= 1, 'masthead takes no room');
   await page.getByRole('status').filter({ hasText: 'Presentation mode on' }).waitFor({ state: 'attached' });
   const sizes = await page.evaluate(() => ['.output', '#terminal-input', '.output .line'].map((s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)));
   console.log(`terminal font sizes at 1920×1080: ${sizes.join(', ')} px`);
@@ -142,29 +143,38 @@ test('presenter keys: . and Space pause/play, [ ] speed, PageUp/PageDown step th
   await blurAll();
   const speed = page.getByRole('slider', { name: 'Speed', exact: true });
   const timeline = page.getByRole('slider', { name: 'Timeline', exact: true });
+  const toggle = page.locator('.playback button.toggle');
+  const label = async (want, why) => {
+    await page.waitForFunction((w) => document.querySelector('.playback button.toggle').textContent === w, want, { timeout: 10_000 })
+      .catch(async () => assert.fail(`${why}: toggle reads ${await toggle.textContent()}, state ${await page.locator('.state').textContent()}`));
+  };
   await page.keyboard.press('.');
-  await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+  await label('Play', '. pauses');
   await page.keyboard.press(' ');
-  await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
+  await label('Pause', 'Space plays');
   const s0 = Number(await speed.inputValue());
   await page.keyboard.press(']');
   assert.equal(Number(await speed.inputValue()), s0 + 1);
   await page.keyboard.press('[');
   await page.keyboard.press('[');
   assert.equal(Number(await speed.inputValue()), s0 - 1);
-  // No tour: PageUp is Step back (pauses, earlier time), PageDown is Step (later).
-  await page.keyboard.press('PageUp');
-  await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
-  await page.waitForTimeout(200);
-  const t1 = Number(await timeline.inputValue());
-  await page.keyboard.press('PageUp');
-  await page.waitForFunction((t) => Number(document.getElementById('timeline').value) < t, t1);
-  const t2 = Number(await timeline.inputValue());
-  await page.keyboard.press('ArrowRight');
-  await page.waitForFunction((t) => Number(document.getElementById('timeline').value) > t, t2);
-  await page.keyboard.press('PageDown');
+  // No tour: PageUp / ← are Step back (pause, earlier), PageDown / → are Step (later).
   await page.keyboard.press('.');
-  await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
+  await label('Play', '. pauses again');
+  const t0 = Number(await timeline.inputValue());
+  for (let i = 0; i < 4; i++) await page.keyboard.press('PageUp');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((t) => Number(document.getElementById('timeline').value) < t, t0, { timeout: 10_000 })
+    .catch(async () => assert.fail(`step back: timeline stayed at ${await timeline.inputValue()} from ${t0}`));
+  await page.locator('.state', { hasText: 'in the past' }).waitFor();
+  const t1 = Number(await timeline.inputValue());
+  for (let i = 0; i < 3; i++) await page.keyboard.press('PageDown');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((t) => Number(document.getElementById('timeline').value) > t, t1, { timeout: 10_000 })
+    .catch(async () => assert.fail(`step: timeline stayed at ${await timeline.inputValue()} from ${t1}`));
+  console.log(`presenter keys: timeline ${t0} → ${t1} (back) → ${await timeline.inputValue()} (forward)`);
+  await page.keyboard.press('.');
+  await label('Pause', '. plays');
 });
 
 test('B blanks the screen (and says so to screen readers); B again shows it', async () => {
@@ -198,7 +208,7 @@ test('? opens the key help as a dialog; Escape closes it and focus returns', asy
   await blurAll();
   await page.keyboard.press('P');
   assert.equal(await present(), false);
-  assert.equal(await page.locator('.masthead').isVisible(), true);
+  assert.equal(await page.locator('.masthead .tagline').isVisible(), true);
   assert.deepEqual(errors, []);
 });
 

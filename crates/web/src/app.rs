@@ -50,12 +50,11 @@ pub struct Ui {
 }
 
 impl Ui {
-    /// Queues an input for the next tick. A read-only page (`?readonly`) takes no terminal,
-    /// editor or Reset input from the reader: view and playback only.
+    /// Queues an input for the next tick. A read-only page (`?readonly`) runs no command line
+    /// from the reader (terminal, Apply, node/pod actions, Reset): view and playback only.
+    /// (Editor buffers still mirror into the session's files; they run nothing.)
     pub fn send(&self, cmd: Cmd) {
-        if params::with(|p| p.readonly)
-            && matches!(cmd, Cmd::Line(_) | Cmd::Interrupt | Cmd::WriteFile(..))
-        {
+        if params::with(|p| p.readonly) && matches!(cmd, Cmd::Line(_) | Cmd::Interrupt) {
             self.notice.set(Some(
                 "This playground is read-only: view and playback only.".into(),
             ));

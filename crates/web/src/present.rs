@@ -113,8 +113,10 @@ pub fn PresentLayer() -> impl IntoView {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing_target(&ev) {
             return;
         }
-        if p.help.get_untracked() {
-            return; // the dialog has focus; Escape closes it natively
+        // While the help is open it has focus, and Escape closes it natively. (The DOM, not the
+        // signal: the dialog's close event comes a task after it closes.)
+        if dialog.get_untracked().is_some_and(|d| d.open()) {
+            return;
         }
         let key = ev.key();
         match key.as_str() {
