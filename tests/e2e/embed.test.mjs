@@ -87,7 +87,7 @@ test('the host page drives one embed: run, get-state, pause, play', async () => 
   assert.equal((await ask({ type: 'ordinal:get-state' })).timeMs, t1, 'paused: model time stands still');
   await ask({ type: 'ordinal:play' });
   await frameA().getByRole('button', { name: 'Pause', exact: true }).waitFor();
-  // Before the tour panel lands, goto-step says so.
+  // This embed has no tour open: goto-step says so.
   const step = await ask({ type: 'ordinal:goto-step', step: 2 });
   assert.equal(step.ok, false);
   assert.equal(step.error, 'no tour');
@@ -162,6 +162,43 @@ test('wrong-origin, wrong-source and malformed messages are ignored', async () =
   await frameC().getByRole('button', { name: 'Pause', exact: true }).waitFor();
   await page.evaluate(() => document.getElementById('embed-c').remove());
   assert.deepEqual(errors, []);
+});
+
+test('goto-step drives an embed\'s tour; step changes are events', async () => {
+  await page.evaluate(() => {
+    const f = document.createElement('iframe');
+    f.id = 'embed-t';
+    f.title = 'Ordinal playground: tour';
+    f.src = '../embed.html?id=example-t&tour=statefulset-basics&panels=tour,terminal';
+    document.querySelector('.embeds').prepend(f);
+    window.fromT = [];
+    window.addEventListener('message', (ev) => { if (ev.source === f.contentWindow) window.fromT.push(ev.data); });
+  });
+  const askT = async (m) => {
+    await page.waitForFunction(() => window.fromT.some((m) => m.kind === 'ready'), null, { timeout: 30_000 });
+    await page.evaluate((m) => document.getElementById('embed-t').contentWindow.postMessage(m, location.origin), m);
+    const h = await page.waitForFunction((id) => window.fromT.find((r) => r.id === id && r.type !== 'ordinal:event'), m.id, { timeout: 10_000 });
+    return h.jsonValue();
+  };
+  let state;
+  for (let i = 0; i < 100; i++) {
+    state = await askT({ type: 'ordinal:get-state', id: `s${i}` });
+    if (state.tour) break;
+    await page.waitForTimeout(200);
+  }
+  assert.equal(state.tour.id, 'statefulset-basics');
+  assert.equal(state.tour.step, 1);
+  const went = await askT({ type: 'ordinal:goto-step', step: 3, id: 'g3' });
+  assert.equal(went.ok, true, JSON.stringify(went));
+  await page.waitForFunction(() => window.fromT.some((m) => m.kind === 'step' && m.step === 3), null, { timeout: 10_000 });
+  const after = await askT({ type: 'ordinal:get-state', id: 'after' });
+  assert.equal(after.tour.step, 3);
+  const tEmbed = page.frames().find((f) => f.url().includes('id=example-t'));
+  await tEmbed.locator('.tour-status', { hasText: /^Step 3 of/ }).waitFor();
+  const out = await askT({ type: 'ordinal:goto-step', step: 999, id: 'g999' });
+  assert.equal(out.ok, false);
+  assert.match(out.error, /out of range/);
+  await page.evaluate(() => document.getElementById('embed-t').remove());
 });
 
 test('off-screen, an embed pauses its model; back in view, it runs again', async () => {

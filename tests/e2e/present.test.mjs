@@ -65,8 +65,9 @@ test('P turns presentation mode on: chrome hidden, terminal type ≥ 24 px', asy
   await shot('present-1080p');
 });
 
-test('contrast: every visible text ≥ 7:1 (measured from computed styles)', async () => {
-  const { min, worst, count } = await page.evaluate(() => {
+/** The lowest text contrast on the page, computed from computed styles (WCAG formula). */
+function measureContrast(p) {
+  return p.evaluate(() => {
     const parse = (c) => {
       const m = c.match(/rgba?\(([^)]+)\)/);
       if (!m) return null;
@@ -127,6 +128,10 @@ test('contrast: every visible text ≥ 7:1 (measured from computed styles)', asy
     }
     return { min, worst, count };
   });
+}
+
+test('contrast: every visible text ≥ 7:1 (measured from computed styles)', async () => {
+  const { min, worst, count } = await measureContrast(page);
   console.log(`presentation mode: ${count} text elements, minimum contrast ${min.toFixed(2)}:1 (${worst})`);
   assert.ok(count > 50, 'measured the page');
   assert.ok(min >= 7, `minimum contrast ${min.toFixed(2)}:1 at ${worst}`);
@@ -219,5 +224,32 @@ test('?present opens in presentation mode', async () => {
   assert.equal(await p.evaluate(() => document.documentElement.hasAttribute('data-present')), true);
   const size = await p.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.output')).fontSize));
   assert.ok(size >= 24);
+  await p.close();
+});
+
+test('with a tour open, PageDown / PageUp move through its steps; still ≥ 7:1 and 0 axe violations', async () => {
+  const p = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const errs = [];
+  p.on('pageerror', (e) => errs.push(String(e)));
+  await p.goto(`${server.url}?tour=statefulset-basics&present`);
+  await waitForMount(p);
+  const status = () => p.locator('.tour-status').innerText();
+  await p.waitForFunction(() => /^Step 1 of \d+/.test(document.querySelector('.tour-status')?.textContent ?? ''), null, { timeout: 30_000 });
+  await p.evaluate(() => document.activeElement?.blur());
+  await p.keyboard.press('PageDown');
+  await p.waitForFunction(() => /^Step 2 of/.test(document.querySelector('.tour-status')?.textContent ?? ''), null, { timeout: 10_000 })
+    .catch(async () => assert.fail(`PageDown: ${await status()}`));
+  await p.keyboard.press('ArrowRight');
+  await p.waitForFunction(() => /^Step 3 of/.test(document.querySelector('.tour-status')?.textContent ?? ''), null, { timeout: 10_000 });
+  await p.keyboard.press('PageUp');
+  await p.waitForFunction(() => /^Step 2 of/.test(document.querySelector('.tour-status')?.textContent ?? ''), null, { timeout: 10_000 });
+  const { min, worst, count } = await measureContrast(p);
+  console.log(`presentation mode with the tour: ${count} text elements, minimum contrast ${min.toFixed(2)}:1 (${worst})`);
+  assert.ok(min >= 7, `minimum contrast ${min.toFixed(2)}:1 at ${worst}`);
+  await p.addScriptTag({ path: AXE });
+  const result = await p.evaluate(() => window.axe.run(document));
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), []);
+  await p.screenshot({ path: path.join(ARTIFACTS, 'present-tour.png') });
+  assert.deepEqual(errs, []);
   await p.close();
 });

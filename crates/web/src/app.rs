@@ -47,6 +47,10 @@ pub struct Ui {
     pub reduced_motion: bool,
     /// Set when something worth saving changed outside the model (editor files).
     pub dirty: StoredValue<bool>,
+    /// The guided tour on screen (`tour_panel`).
+    pub tour: crate::tour_panel::TourSignals,
+    /// The event-log hash shown for share links (`share_ui`).
+    pub share: crate::share_ui::ShareSignals,
 }
 
 impl Ui {
@@ -97,13 +101,30 @@ struct Loop {
     last_build: f64,
     saved_inputs: usize,
     frame: u64,
+    tour: crate::tour_panel::TourSync,
+    hash: crate::share_ui::HashSync,
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     embed::setup();
     let page = params::current();
-    let restored = storage::load();
+    // A share link in the fragment replaces the stored state; a broken one shows an error
+    // screen and nothing is loaded or saved.
+    let (restored, from_link) = match crate::share_ui::link_state() {
+        crate::share_ui::LinkState::None => (storage::load(), false),
+        crate::share_ui::LinkState::Shared(s) => {
+            crate::share_ui::clear_fragment();
+            (crate::share_ui::restored_from_link(*s), true)
+        }
+        crate::share_ui::LinkState::Broken(message) => {
+            return view! { <crate::share_ui::BrokenLink message /> }.into_any();
+        }
+    };
+    let restored_tour = restored
+        .scenario
+        .as_ref()
+        .and_then(|s| Some((s.tour.clone()?, s.step.unwrap_or(1))));
     let files = editor::Files::new(restored.files.clone());
     let mut engine = Engine::new(restored.seed, &files.snapshot());
     if let Some(s) = &restored.scenario {
@@ -120,7 +141,8 @@ pub fn App() -> impl IntoView {
     let speed0 = engine.speed;
     let ui = Ui {
         engine: StoredValue::new_local(Rc::new(RefCell::new(engine))),
-        running: RwSignal::new(page.autoplay),
+        // An opened share link starts paused at the shared instant; `?autoplay=0` too.
+        running: RwSignal::new(page.autoplay && !from_link),
         speed: RwSignal::new(speed0),
         now: RwSignal::new(0),
         start: RwSignal::new(0),
@@ -141,8 +163,11 @@ pub fn App() -> impl IntoView {
         history: RwSignal::new(restored.history.clone()),
         reduced_motion: prefers_reduced_motion(),
         dirty: StoredValue::new(false),
+        tour: crate::tour_panel::TourSignals::new(),
+        share: crate::share_ui::ShareSignals::new(),
     };
     provide_context(ui);
+    crate::tour_panel::init(ui, restored_tour, from_link);
     let _present = present::provide();
     host_api::install(ui);
     ui.term.update(|t| {
@@ -162,6 +187,8 @@ pub fn App() -> impl IntoView {
         last_build: 0.0,
         saved_inputs: usize::MAX,
         frame: 0,
+        tour: Default::default(),
+        hash: Default::default(),
     }));
     frame(ui, state.clone());
     // Editor edits are saved soon (the tick writes them), and on leaving the page.
@@ -206,9 +233,11 @@ pub fn App() -> impl IntoView {
                         }
                     })
             }}
+            <crate::share_ui::SharePanel />
         </header>
         <main class="layout">
             <playback::PlaybackBar />
+            <crate::tour_panel::TourPanel />
             <cluster_view::ClusterView />
             <terminal::Terminal />
             <editor::Editor />
@@ -235,6 +264,7 @@ pub fn App() -> impl IntoView {
         </main>
         <present::PresentLayer />
     }
+    .into_any()
 }
 
 fn frame(ui: Ui, state: Rc<RefCell<Loop>>) {
@@ -276,7 +306,7 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     let (prompt, busy) = (e.prompt.clone(), e.session.busy());
     drop(e);
     host_api::after_tick(ui, &out.output, busy);
-    let e = engine.borrow_mut();
+    let mut e = engine.borrow_mut();
     if ui.prompt.get_untracked() != prompt {
         ui.prompt.set(prompt);
     }
@@ -293,6 +323,9 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
         )
     });
     ui.now.set(now);
+    let wall = perf_now();
+    crate::tour_panel::sync(&ui, &mut e, &mut st.tour, rv, now, wall);
+    crate::share_ui::sync_hash(&ui.share, &e, &mut st.hash, rv, now, wall);
     if ui.start.get_untracked() != start {
         ui.start.set(start);
     }

@@ -3,7 +3,8 @@
 //! A `Session` (kubectl + the model's `Timeline`) driven by an animation-frame tick
 //! ([`engine`]); a view model rebuilt from the cluster after each tick ([`vm`]) and published
 //! into fine-grained signals ([`publish`]); the views: cluster ([`cluster_view`]), terminal,
-//! YAML editor, playback bar and the controller's reason feed ([`app`]).
+//! YAML editor, playback bar and the controller's reason feed ([`app`]); guided tours
+//! ([`tour_panel`]) and share links ([`share_ui`]).
 //!
 //! Accessible names used here are a contract with the end-to-end tests and outside checks
 //! (issue 6, item 7): keep them exact. No user-derived string ever goes to `inner_html`: all
@@ -21,9 +22,11 @@ pub mod params;
 pub mod playback;
 pub mod present;
 pub mod publish;
+pub mod share_ui;
 pub mod storage;
 pub mod terminal;
 pub mod tour_hooks;
+pub mod tour_panel;
 pub mod vm;
 
 pub use app::App;

@@ -10,6 +10,8 @@ use crate::terminal::{HISTORY_CAP, HISTORY_LINE_CAP};
 pub const VERSION: u32 = 1;
 pub const KEY_SCENARIO: &str = "ordinal.v1.scenario";
 pub const KEY_HISTORY: &str = "ordinal.v1.history";
+/// Where the stored scenario is kept when a share link is opened over it.
+pub const KEY_BEFORE_LINK: &str = "ordinal.v1.scenario.before-link";
 /// The largest value read back from storage (bytes).
 pub const MAX_VALUE: usize = 2 * 1024 * 1024;
 /// Where an embed's keys live: never under the main app's `ordinal.v1.*` names.
@@ -187,6 +189,21 @@ pub fn save_scenario(s: &Scenario) -> Result<(), String> {
     let mut s = s.clone();
     s.version = ordinal_model::scenario::SCENARIO_VERSION;
     set(KEY_SCENARIO, &s.to_json())
+}
+
+/// Keeps the stored scenario aside before an opened share link is saved over it.
+pub fn keep_before_link() {
+    if let Ok(Some(text)) = get(KEY_SCENARIO) {
+        let _ = set(KEY_BEFORE_LINK, &text);
+    }
+}
+
+/// The stored terminal history (empty when missing or unreadable).
+pub fn load_history() -> Vec<String> {
+    match get(KEY_HISTORY) {
+        Ok(Some(text)) => parse_history(&text).unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 pub fn save_history(h: &[String]) {

@@ -1,11 +1,13 @@
-//! The one place the embed API and presentation keys reach the tour panel: go to a step, step
-//! forward/back, and read the current step. Until the tour panel exists there is no tour.
+//! The one place the embed API and presentation keys reach the tour panel (`tour_panel.rs`):
+//! go to a step, step forward/back, and read the current step.
 
 use crate::app::Ui;
+use crate::tour_panel;
 
 /// The active tour's position, as the host API reports it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TourPos {
+    /// The tour's file name (`tours/<id>.md`).
     pub id: String,
     /// 1-based.
     pub step: usize,
@@ -13,13 +15,21 @@ pub struct TourPos {
     pub done: bool,
 }
 
-pub fn state(_ui: Ui) -> Option<TourPos> {
-    None
+pub fn state(ui: Ui) -> Option<TourPos> {
+    tour_panel::tour_state(&ui).map(|t| TourPos {
+        id: t.name,
+        step: t.step,
+        of: t.total,
+        done: t.done,
+    })
 }
 
-/// Goes to a 1-based step of the active tour.
-pub fn go_to(_ui: Ui, _step: usize) -> Result<(), String> {
-    Err("no tour".into())
+/// Goes to a 1-based step of the active tour ("no tour" when none is open).
+pub fn go_to(ui: Ui, step: usize) -> Result<(), String> {
+    if state(ui).is_none() {
+        return Err("no tour".into());
+    }
+    tour_panel::go_to_step(&ui, step)
 }
 
 /// Moves to the next/previous tour step; `false` when no tour is active (the caller steps the
