@@ -57,7 +57,14 @@ pub fn run(args: &[String]) -> Result {
 fn newest_source() -> Option<SystemTime> {
     let root = root();
     let mut newest = None;
-    for p in ["crates", "www", "index.html", "Cargo.toml", "Cargo.lock"] {
+    for p in [
+        "crates",
+        "www",
+        "index.html",
+        "embed.html",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
         newest_in(&root.join(p), &mut newest);
     }
     newest

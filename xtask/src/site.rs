@@ -44,6 +44,8 @@ pub fn build_site(build: Build, out: &Path) -> Result {
     let tmp = out.with_extension("tmp");
     remove_dir(&tmp)?;
     copy_file(&root().join("index.html"), &tmp.join("index.html"))?;
+    // The embed shell: a second page over the same wasm and JS.
+    copy_file(&root().join("embed.html"), &tmp.join("embed.html"))?;
     copy_dir(&root().join("www"), &tmp)?;
     copy_dir(&gen, &tmp)?;
     remove_dir(out)?;

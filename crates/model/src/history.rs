@@ -250,6 +250,12 @@ impl Timeline {
         end: Option<Time>,
     ) -> Timeline {
         let mut tl = Timeline::new(profile, seed);
+        // `advance_to` replays inputs *after* the current instant: the ones made at the very
+        // start (before any time passed) are applied here, as the live timeline did.
+        let start = tl.now().ms();
+        for ti in inputs.iter().filter(|ti| ti.at_ms <= start) {
+            let _ = tl.current.apply(ti.input.clone());
+        }
         let last = inputs.last().map(|ti| Time(ti.at_ms));
         tl.inputs = inputs;
         tl.end = tl

@@ -39,6 +39,27 @@ fn seeking_back_and_forth_reproduces_the_straight_run() {
     assert_eq!(tl.cluster().event_log_hash(), straight);
 }
 
+/// A share link of a cluster whose first input came before any time passed (a tour's Run
+/// button right after it reset the cluster) reopens in the same state.
+#[test]
+fn inputs_at_the_first_instant_survive_a_rebuild() {
+    let mut tl = Timeline::new(Default::default(), 3);
+    let t0 = tl.now();
+    tl.apply(svc("a")).unwrap();
+    tl.advance_to(t0.plus_secs(40));
+    let rebuilt = Timeline::from_inputs(
+        Default::default(),
+        3,
+        tl.inputs().to_vec(),
+        Some(t0.plus_secs(40)),
+    );
+    assert_eq!(names(&rebuilt), ["a", "kubernetes"]);
+    assert_eq!(
+        rebuilt.cluster().event_log_hash(),
+        tl.cluster().event_log_hash()
+    );
+}
+
 #[test]
 fn acting_in_the_past_forks_and_drops_the_future() {
     let mut tl = Timeline::new(Default::default(), 3);

@@ -9,7 +9,9 @@ use ordinal_model::profile::KUBERNETES_VERSION;
 use crate::engine::{Cmd, Engine};
 use crate::publish::{Published, Publisher};
 use crate::terminal::TermBuf;
-use crate::{cluster_view, editor, playback, storage, terminal, vm};
+use crate::{
+    cluster_view, editor, embed, host_api, params, playback, present, storage, terminal, vm,
+};
 
 /// With many pods, the fewest wall ms between full view-model rebuilds.
 const REBUILD_MS: f64 = 120.0;
@@ -45,11 +47,23 @@ pub struct Ui {
     pub reduced_motion: bool,
     /// Set when something worth saving changed outside the model (editor files).
     pub dirty: StoredValue<bool>,
+    /// The guided tour on screen (`tour_panel`).
+    pub tour: crate::tour_panel::TourSignals,
+    /// The event-log hash shown for share links (`share_ui`).
+    pub share: crate::share_ui::ShareSignals,
 }
 
 impl Ui {
-    /// Queues an input for the next tick.
+    /// Queues an input for the next tick. A read-only page (`?readonly`) runs no command line
+    /// from the reader (terminal, Apply, node/pod actions, Reset): view and playback only.
+    /// (Editor buffers still mirror into the session's files; they run nothing.)
     pub fn send(&self, cmd: Cmd) {
+        if params::with(|p| p.readonly) && matches!(cmd, Cmd::Line(_) | Cmd::Interrupt) {
+            self.notice.set(Some(
+                "This playground is read-only: view and playback only.".into(),
+            ));
+            return;
+        }
         self.engine
             .with_value(|e| e.borrow_mut().queue.push_back(cmd));
     }
@@ -87,11 +101,30 @@ struct Loop {
     last_build: f64,
     saved_inputs: usize,
     frame: u64,
+    tour: crate::tour_panel::TourSync,
+    hash: crate::share_ui::HashSync,
 }
 
 #[component]
 pub fn App() -> impl IntoView {
-    let restored = storage::load();
+    embed::setup();
+    let page = params::current();
+    // A share link in the fragment replaces the stored state; a broken one shows an error
+    // screen and nothing is loaded or saved.
+    let (restored, from_link) = match crate::share_ui::link_state() {
+        crate::share_ui::LinkState::None => (storage::load(), false),
+        crate::share_ui::LinkState::Shared(s) => {
+            crate::share_ui::clear_fragment();
+            (crate::share_ui::restored_from_link(*s), true)
+        }
+        crate::share_ui::LinkState::Broken(message) => {
+            return view! { <crate::share_ui::BrokenLink message /> }.into_any();
+        }
+    };
+    let restored_tour = restored
+        .scenario
+        .as_ref()
+        .and_then(|s| Some((s.tour.clone()?, s.step.unwrap_or(1))));
     let files = editor::Files::new(restored.files.clone());
     let mut engine = Engine::new(restored.seed, &files.snapshot());
     if let Some(s) = &restored.scenario {
@@ -102,10 +135,14 @@ pub fn App() -> impl IntoView {
             }
         }
     }
+    if let Some(speed) = page.speed {
+        engine.speed = speed;
+    }
     let speed0 = engine.speed;
     let ui = Ui {
         engine: StoredValue::new_local(Rc::new(RefCell::new(engine))),
-        running: RwSignal::new(true),
+        // An opened share link starts paused at the shared instant; `?autoplay=0` too.
+        running: RwSignal::new(page.autoplay && !from_link),
         speed: RwSignal::new(speed0),
         now: RwSignal::new(0),
         start: RwSignal::new(0),
@@ -116,13 +153,23 @@ pub fn App() -> impl IntoView {
         term: RwSignal::new(TermBuf::default()),
         prompt: RwSignal::new("$ ".into()),
         busy: RwSignal::new(false),
-        notice: RwSignal::new(restored.notice.clone()),
+        notice: RwSignal::new(
+            [page.notice(), restored.notice.clone()]
+                .into_iter()
+                .flatten()
+                .reduce(|a, b| format!("{a} {b}")),
+        ),
         files,
         history: RwSignal::new(restored.history.clone()),
         reduced_motion: prefers_reduced_motion(),
         dirty: StoredValue::new(false),
+        tour: crate::tour_panel::TourSignals::new(),
+        share: crate::share_ui::ShareSignals::new(),
     };
     provide_context(ui);
+    crate::tour_panel::init(ui, restored_tour, from_link);
+    let _present = present::provide();
+    host_api::install(ui);
     ui.term.update(|t| {
         t.push_text(
             "Ordinal: a simulated Kubernetes cluster. Try `kubectl apply -f web.yaml`, then `kubectl get pods -w`.\n",
@@ -140,6 +187,8 @@ pub fn App() -> impl IntoView {
         last_build: 0.0,
         saved_inputs: usize::MAX,
         frame: 0,
+        tour: Default::default(),
+        hash: Default::default(),
     }));
     frame(ui, state.clone());
     // Editor edits are saved soon (the tick writes them), and on leaving the page.
@@ -169,6 +218,7 @@ pub fn App() -> impl IntoView {
             <p class="tagline">
                 "A StatefulSet playground on a simulated Kubernetes " {KUBERNETES_VERSION} " cluster"
             </p>
+            <present::PresentButton />
             {move || {
                 ui.notice
                     .get()
@@ -183,9 +233,11 @@ pub fn App() -> impl IntoView {
                         }
                     })
             }}
+            <crate::share_ui::SharePanel />
         </header>
         <main class="layout">
             <playback::PlaybackBar />
+            <crate::tour_panel::TourPanel />
             <cluster_view::ClusterView />
             <terminal::Terminal />
             <editor::Editor />
@@ -210,11 +262,14 @@ pub fn App() -> impl IntoView {
                 </div>
             </section>
         </main>
+        <present::PresentLayer />
     }
+    .into_any()
 }
 
 fn frame(ui: Ui, state: Rc<RefCell<Loop>>) {
-    let hidden = document().hidden();
+    // Hidden tab, or an embed scrolled out of view: virtual time stands still.
+    let hidden = document().hidden() || embed::offscreen();
     {
         let mut st = state.borrow_mut();
         let wall = perf_now();
@@ -253,6 +308,9 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
         });
     }
     let (prompt, busy) = (e.prompt.clone(), e.session.busy());
+    drop(e);
+    host_api::after_tick(ui, &out.output, busy);
+    let mut e = engine.borrow_mut();
     if ui.prompt.get_untracked() != prompt {
         ui.prompt.set(prompt);
     }
@@ -269,6 +327,9 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
         )
     });
     ui.now.set(now);
+    let wall = perf_now();
+    crate::tour_panel::sync(&ui, &mut e, &mut st.tour, rv, now, wall);
+    crate::share_ui::sync_hash(&ui.share, &e, &mut st.hash, rv, now, wall);
     if ui.start.get_untracked() != start {
         ui.start.set(start);
     }

@@ -51,6 +51,8 @@ pub enum Cmd {
     WriteFile(String, String),
     /// The editor's Apply on a file `kubectl edit` waits on (name, text): saves it for that edit.
     SaveEdit(String, String),
+    /// Start, move through or leave a guided tour (`tour_panel`).
+    Tour(crate::tour_panel::TourCmd),
 }
 
 /// What one tick produced for the terminal.
@@ -68,6 +70,12 @@ pub struct Engine {
     carry: f64,
     /// The prompt for the next line (`$ `, or `> ` while a command continues).
     pub prompt: String,
+    /// The guided tour being followed, if any: every submitted line is recorded in it.
+    pub tour: Option<crate::tour_panel::ActiveTour>,
+    /// Bumped when the tour or its step changes (the panel re-renders the step).
+    pub tour_gen: u64,
+    /// Bumped when a line is recorded for the tour (its check is re-evaluated at once).
+    pub tour_rev: u64,
 }
 
 impl Engine {
@@ -86,6 +94,9 @@ impl Engine {
             speed: DEFAULT_SPEED,
             carry: 0.0,
             prompt: "$ ".into(),
+            tour: None,
+            tour_gen: 0,
+            tour_rev: 0,
         }
     }
 
@@ -108,6 +119,10 @@ impl Engine {
             s.at_ms = Some(tl.now().ms());
             s.speed = Some(SPEEDS[self.speed.min(SPEEDS.len() - 2)]);
             s.files = files.iter().cloned().collect();
+            if let Some(t) = &self.tour {
+                s.tour = Some(t.name.clone());
+                s.step = Some(t.progress.step() as u32 + 1);
+            }
             s
         })
     }
@@ -168,7 +183,15 @@ impl Engine {
                     out.output.extend(self.session.poll());
                     out.output.push((Stream::Stdout, format!("{line}\n")));
                 }
-                match self.session.submit(&line) {
+                // A tour records the line just as a Run button's (the same path).
+                let submitted = match &mut self.tour {
+                    Some(t) => {
+                        self.tour_rev += 1;
+                        t.progress.submit(&mut self.session, &line)
+                    }
+                    None => self.session.submit(&line),
+                };
+                match submitted {
                     Submit::NeedMore(p) => self.prompt = p,
                     _ => self.prompt = "$ ".into(),
                 }
@@ -203,6 +226,7 @@ impl Engine {
             Cmd::SaveEdit(name, text) => {
                 self.session.save_edit(&name, &text);
             }
+            Cmd::Tour(cmd) => crate::tour_panel::apply(self, cmd, out),
         }
     }
 

@@ -26,7 +26,9 @@ pub fn timeline_text(now: u64, end: u64) -> String {
     }
 }
 
-fn typing_target(ev: &web_sys::KeyboardEvent) -> bool {
+/// Is the key event aimed at a text input (terminal, editor, file name…)? Shortcuts never fire
+/// there.
+pub fn typing_target(ev: &web_sys::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
     let Some(t) = ev
         .target()
@@ -56,7 +58,13 @@ pub fn PlaybackBar() -> impl IntoView {
     };
     // Shortcuts: space/k toggle, . step, , step back, [ ] speed.
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing_target(&ev) {
+        // Presentation mode has its own keys (present.rs), where `.` pauses.
+        if ev.ctrl_key()
+            || ev.meta_key()
+            || ev.alt_key()
+            || typing_target(&ev)
+            || crate::present::active()
+        {
             return;
         }
         match ev.key().as_str() {

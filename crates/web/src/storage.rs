@@ -10,8 +10,12 @@ use crate::terminal::{HISTORY_CAP, HISTORY_LINE_CAP};
 pub const VERSION: u32 = 1;
 pub const KEY_SCENARIO: &str = "ordinal.v1.scenario";
 pub const KEY_HISTORY: &str = "ordinal.v1.history";
+/// Where the stored scenario is kept when a share link is opened over it.
+pub const KEY_BEFORE_LINK: &str = "ordinal.v1.scenario.before-link";
 /// The largest value read back from storage (bytes).
 pub const MAX_VALUE: usize = 2 * 1024 * 1024;
+/// Where an embed's keys live: never under the main app's `ordinal.v1.*` names.
+pub const EMBED_PREFIX: &str = "ordinal.v1.embed.";
 /// The default seed of a fresh cluster.
 pub const DEFAULT_SEED: u64 = 1;
 
@@ -35,11 +39,48 @@ pub struct Restored {
     pub notice: Option<String>,
 }
 
+/// FNV-1a, for turning a page address into a short storage key.
+fn fnv64(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The storage key for `base` (one of the `KEY_*` names) on this page. The main app uses the
+/// names as they are; an embed (or any page given `id=`) gets its own prefix — by its `id`, else
+/// by its path and query — so several embeds on one page keep separate state and an embed never
+/// overwrites the main app's.
+pub fn scoped_key(base: &str, embed: bool, id: Option<&str>, path_and_query: &str) -> String {
+    let name = base.strip_prefix("ordinal.v1.").unwrap_or(base);
+    match id {
+        Some(id) => format!("{EMBED_PREFIX}id-{id}.{name}"),
+        None if embed => format!("{EMBED_PREFIX}page-{:016x}.{name}", fnv64(path_and_query)),
+        None => base.to_string(),
+    }
+}
+
+/// [`scoped_key`] for the current page.
+pub fn key(base: &str) -> String {
+    let (embed, id) = crate::params::with(|p| (p.embed, p.id.clone()));
+    let path_and_query = web_sys::window()
+        .map(|w| {
+            let l = w.location();
+            format!(
+                "{}{}",
+                l.pathname().unwrap_or_default(),
+                l.search().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    scoped_key(base, embed, id.as_deref(), &path_and_query)
+}
+
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn get(key: &str) -> Result<Option<String>, String> {
+fn get(base: &str) -> Result<Option<String>, String> {
+    let key = &key(base);
     let Some(s) = local() else {
         return Err("browser storage is not available".into());
     };
@@ -47,7 +88,8 @@ fn get(key: &str) -> Result<Option<String>, String> {
         .map_err(|_| "browser storage could not be read".to_string())
 }
 
-fn set(key: &str, value: &str) -> Result<(), String> {
+fn set(base: &str, value: &str) -> Result<(), String> {
+    let key = &key(base);
     let Some(s) = local() else {
         return Err("browser storage is not available".into());
     };
@@ -120,7 +162,8 @@ pub fn load() -> Restored {
             Err(e) => {
                 keep_aside(KEY_SCENARIO, &text);
                 notices.push(format!(
-                    "The saved cluster could not be restored ({e}); started a fresh one. The saved data was kept as {KEY_SCENARIO}.corrupt."
+                    "The saved cluster could not be restored ({e}); started a fresh one. The saved data was kept as {}.corrupt.",
+                    key(KEY_SCENARIO)
                 ));
             }
         },
@@ -146,6 +189,21 @@ pub fn save_scenario(s: &Scenario) -> Result<(), String> {
     let mut s = s.clone();
     s.version = ordinal_model::scenario::SCENARIO_VERSION;
     set(KEY_SCENARIO, &s.to_json())
+}
+
+/// Keeps the stored scenario aside before an opened share link is saved over it.
+pub fn keep_before_link() {
+    if let Ok(Some(text)) = get(KEY_SCENARIO) {
+        let _ = set(KEY_BEFORE_LINK, &text);
+    }
+}
+
+/// The stored terminal history (empty when missing or unreadable).
+pub fn load_history() -> Vec<String> {
+    match get(KEY_HISTORY) {
+        Ok(Some(text)) => parse_history(&text).unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 pub fn save_history(h: &[String]) {

@@ -216,8 +216,11 @@ pub fn Terminal() -> impl IntoView {
             out.set_scroll_top(out.scroll_height());
         }
     });
-    // Focused on load.
+    // Focused on load (not in an embed: it must not take focus from the host page).
     Effect::new(move |_| {
+        if crate::params::with(|p| p.embed) {
+            return;
+        }
         if let Some(el) = input.get() {
             let _ = el.focus();
         }
