@@ -12,6 +12,7 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 
 const INIT = () => {
   window.__ordinalFrames = [];
+  window.__ordinalFrameParts = [];
   window.__longTasks = [];
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
     .observe({ type: 'longtask', buffered: true });
@@ -68,10 +69,15 @@ export async function uiBench(runs = 3) {
       await term.press('Enter');
       await term.fill('kubectl scale sts web --replicas=200');
       await term.press('Enter');
-      await page.evaluate(() => { window.__ordinalFrames.length = 0; window.__longTasks.length = 0; });
+      await page.evaluate(() => {
+        window.__ordinalFrames.length = 0;
+        window.__ordinalFrameParts.length = 0;
+        window.__longTasks.length = 0;
+      });
       await page.waitForTimeout(10_000);
       const r = await page.evaluate(() => ({
         frames: [...window.__ordinalFrames],
+        parts: [...window.__ordinalFrameParts],
         long: [...window.__longTasks],
         pods: document.querySelectorAll('[data-pod]').length,
         ready: [...document.querySelectorAll('[data-pod]')].filter((e) => / Ready, /.test(e.getAttribute('aria-label'))).length,
@@ -88,6 +94,13 @@ export async function uiBench(runs = 3) {
   console.log(`  Enter → first terminal output             median ${ms(pct(enter, 50))}   runs: ${enter.map((x) => x.toFixed(1)).join(', ')}`);
   for (const [label, r] of Object.entries(frames)) {
     console.log(`  0→200 pods (Parallel) at ${label.padEnd(4)} tick+render per frame: p50 ${ms(pct(r.frames, 50))}, p95 ${ms(pct(r.frames, 95))}, max ${ms(Math.max(...r.frames))} over ${r.frames.length} frames; long tasks > 50 ms: ${r.long.length}${r.long.length ? ` (max ${ms(Math.max(...r.long))})` : ''}; after 10 s: ${r.pods} pods, ${r.ready} Ready`);
+    if (r.parts.length) {
+      // Where the frame's script time goes: the model (queued inputs + virtual time), the
+      // view-model build and the publish into signals (frames that rebuilt only for the last two).
+      const col = (i, rebuiltOnly) => r.parts.filter((p) => !rebuiltOnly || p[1] > 0).map((p) => p[i]);
+      const rebuilt = col(1, true).length;
+      console.log(`      split: model p50 ${ms(pct(col(0), 50))} p95 ${ms(pct(col(0), 95))} max ${ms(Math.max(...col(0)))}; view model p50 ${ms(pct(col(1, true), 50))} p95 ${ms(pct(col(1, true), 95))}; publish p50 ${ms(pct(col(2, true), 50))} p95 ${ms(pct(col(2, true), 95))} (${rebuilt} of ${r.parts.length} frames rebuilt)`);
+    }
   }
 }
 

@@ -293,6 +293,7 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     e.running = ui.running.get_untracked();
     e.speed = ui.speed.get_untracked();
     let out = e.tick(dt, &perf_now);
+    let t_model = perf_now();
     let edits = e.session.take_editor_requests();
     if !edits.is_empty() {
         editor::apply_editor_requests(ui.files, edits);
@@ -356,8 +357,10 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     if animating && !(rv_changed && rebuild_due) {
         st.publisher.animate(&ui.published, now);
     }
+    let (mut vm_ms, mut publish_ms) = (0.0, 0.0);
     if rv_changed && rebuild_due || (!many && animating) || (changed && st.frame.is_multiple_of(15))
     {
+        let t_vm = perf_now();
         st.last_build = wall;
         st.last_rv = Some((rv, now));
         let (cvm, feed) = e.session.with_timeline(|tl| {
@@ -388,7 +391,10 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
             st.feed_seq = next;
             (cvm, feed)
         });
+        let t_pub = perf_now();
+        vm_ms = t_pub - t_vm;
         st.publisher.publish(&ui.published, cvm);
+        publish_ms = perf_now() - t_pub;
         let (replace, lines) = feed;
         if replace || !lines.is_empty() {
             ui.feed.update(|f| {
@@ -416,7 +422,7 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
         }
     }
     drop(e);
-    record_frame_time(perf_now() - t0);
+    record_frame_time(perf_now() - t0, [t_model - t0, vm_ms, publish_ms]);
 }
 
 /// Writes the scenario (input log, position, files, speed); failures become a notice.
@@ -435,18 +441,31 @@ fn save(ui: Ui) {
 }
 
 /// Frame work times (ms) for the benchmark: recorded only when the page defined
-/// `window.__ordinalFrames = []` (the Playwright benchmark does, before load).
-fn record_frame_time(ms: f64) {
+/// `window.__ordinalFrames = []` (the Playwright benchmark does, before load). With
+/// `window.__ordinalFrameParts = []` too, each frame's split is recorded as
+/// `[queued inputs + model time, view-model build, publish into signals]` (the DOM updates run
+/// after the tick, in Leptos' effects, and are not in these numbers).
+fn record_frame_time(ms: f64, parts: [f64; 3]) {
     use wasm_bindgen::{JsCast, JsValue};
-    let key = JsValue::from_str("__ordinalFrames");
-    let Ok(v) = js_sys::Reflect::get(&window(), &key) else {
-        return;
-    };
-    if let Ok(arr) = v.dyn_into::<js_sys::Array>() {
-        if arr.length() < 100_000 {
-            arr.push(&JsValue::from_f64(ms));
+    let push = |key: &str, v: JsValue| {
+        let Ok(arr) = js_sys::Reflect::get(&window(), &JsValue::from_str(key)) else {
+            return;
+        };
+        if let Ok(arr) = arr.dyn_into::<js_sys::Array>() {
+            if arr.length() < 100_000 {
+                arr.push(&v);
+            }
         }
-    }
+    };
+    push("__ordinalFrames", JsValue::from_f64(ms));
+    push(
+        "__ordinalFrameParts",
+        parts
+            .iter()
+            .map(|p| JsValue::from_f64(*p))
+            .collect::<js_sys::Array>()
+            .into(),
+    );
 }
 
 /// The feed narrates the learner's objects; kube-system's bootstrap chatter stays out.
