@@ -317,7 +317,7 @@ fn revisions(c: &ordinal_model::Cluster, sts: &StatefulSet) -> Vec<ControllerRev
         })
         .cloned()
         .collect();
-    v.sort_by_key(|r| r.revision);
+    ordinal_model::sort::sort_by_key(&mut v, |r| r.revision);
     v
 }
 

@@ -191,7 +191,7 @@ impl Controller for EndpointsController {
             .filter(|p| selects(&svc, p))
             .cloned()
             .collect();
-        pods.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        crate::sort::sort_by(&mut pods, |a, b| a.metadata.name.cmp(&b.metadata.name));
         self.members.insert(
             key.clone(),
             pods.iter().map(|p| p.metadata.name.clone()).collect(),
@@ -252,8 +252,8 @@ impl Controller for EndpointsController {
         let mut subsets: Vec<EndpointSubset> = subsets.into_iter().map(|(_, s)| s).collect();
         for s in &mut subsets {
             // RepackSubsets: addresses sorted by IP (byte order of the string), then UID.
-            s.addresses.sort_by(|a, b| a.ip.cmp(&b.ip));
-            s.not_ready_addresses.sort_by(|a, b| a.ip.cmp(&b.ip));
+            crate::sort::sort_by(&mut s.addresses, |a, b| a.ip.cmp(&b.ip));
+            crate::sort::sort_by(&mut s.not_ready_addresses, |a, b| a.ip.cmp(&b.ip));
         }
         let mut ep_meta = ObjectMeta::named(Some(&ns), &key.name);
         ep_meta.labels = service_labels(&svc);

@@ -113,7 +113,7 @@ pub fn apply_revision(set: &StatefulSet, revision: &ControllerRevision) -> State
 
 /// `history.SortControllerRevisions`: by revision number, then creation time, then name.
 pub fn sort_revisions(revs: &mut [ControllerRevision]) {
-    revs.sort_by(|a, b| {
+    crate::sort::sort_by(revs, |a, b| {
         (a.revision, a.metadata.creation_timestamp, &a.metadata.name).cmp(&(
             b.revision,
             b.metadata.creation_timestamp,
