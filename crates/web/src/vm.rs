@@ -9,6 +9,7 @@ use ordinal_model::objects::apps::StatefulSet;
 use ordinal_model::objects::core::{Node, Service};
 use ordinal_model::objects::pod::Pod;
 use ordinal_model::objects::storage::{PersistentVolume, PersistentVolumeClaim};
+use ordinal_model::objects::Json;
 use ordinal_model::{Cluster, Kind, Time};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -273,7 +274,7 @@ pub fn service_vm(s: &Service) -> ServiceVm {
             .ports
             .iter()
             .map(|p| {
-                let v = serde_json::to_value(p).unwrap_or(Value::Null);
+                let v = p.to_json();
                 let port = v.get("port").map(|x| x.to_string()).unwrap_or_default();
                 let proto = v.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
                 format!("{port}/{proto}")
@@ -357,7 +358,7 @@ pub struct PvVm {
 }
 
 pub fn pv_vm(v: &PersistentVolume) -> PvVm {
-    let status = serde_json::to_value(&v.status).unwrap_or(Value::Null);
+    let status = v.status.to_json();
     PvVm {
         name: v.metadata.name.clone(),
         phase: status
@@ -366,7 +367,7 @@ pub fn pv_vm(v: &PersistentVolume) -> PvVm {
             .unwrap_or("Pending")
             .to_string(),
         claim: v.spec.claim_ref.as_ref().map(|r| {
-            let r = serde_json::to_value(r).unwrap_or(Value::Null);
+            let r = r.to_json();
             r.get("name")
                 .and_then(Value::as_str)
                 .unwrap_or("")
