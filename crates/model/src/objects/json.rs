@@ -117,6 +117,27 @@ impl<T: Json> Json for Vec<T> {
     }
 }
 
+/// Decodes `v` into `slot` (the field of a struct being decoded). Never inlined: one copy per
+/// field type is the point.
+#[inline(never)]
+pub fn set<T: Json>(slot: &mut T, v: Value) -> Result<(), String> {
+    *slot = T::from_json(v)?;
+    Ok(())
+}
+
+/// Writes `v` under `key` (a field of a struct being encoded).
+#[inline(never)]
+pub fn put<T: Json>(map: &mut Map<String, Value>, key: &str, v: &T) {
+    map.insert(key.to_string(), v.to_json());
+}
+
+/// Writes the kept unknown keys after the named fields (so they win, as `flatten` did).
+pub fn put_extra(map: &mut Map<String, Value>, extra: &Map<String, Value>) {
+    for (k, v) in extra {
+        map.insert(k.clone(), v.clone());
+    }
+}
+
 /// An object struct with its JSON form. Each field names its JSON key and, optionally, the
 /// predicate that leaves it out of the output (`skip_serializing_if`); `+ extra` names the
 /// `Map<String, Value>` field that keeps unknown keys (written after the named fields, so an
@@ -149,10 +170,13 @@ macro_rules! json_struct {
                 // on the error path instead of one per field.
                 let mut out = $name::default();
                 for (key, value) in map {
-                    match key.as_str() {
-                        $( $key => out.$f = <$t>::from_json(value)?, )*
+                    // One shared `set::<T>` per field type and one error check per struct,
+                    // instead of a decode, a drop and an early return inlined per field.
+                    let decoded = match key.as_str() {
+                        $( $key => $crate::objects::json::set(&mut out.$f, value), )*
                         _ => json_struct!(@unknown key, value $(, out.$extra)?),
-                    }
+                    };
+                    decoded?;
                 }
                 Ok(out)
             }
@@ -163,10 +187,10 @@ macro_rules! json_struct {
                 let mut map = serde_json::Map::new();
                 $(
                     if !json_struct!(@skip self.$f $(, $skip)?) {
-                        map.insert($key.to_string(), self.$f.to_json());
+                        $crate::objects::json::put(&mut map, $key, &self.$f);
                     }
                 )*
-                $( map.extend(self.$extra.iter().map(|(k, v)| (k.clone(), v.clone()))); )?
+                $( $crate::objects::json::put_extra(&mut map, &self.$extra); )?
                 serde_json::Value::Object(map)
             }
         }
@@ -196,9 +220,11 @@ macro_rules! json_struct {
     };
     (@unknown $k:ident, $v:ident) => {{
         let _ = ($k, $v);
+        Ok(())
     }};
     (@unknown $k:ident, $v:ident, $out:ident . $extra:ident) => {{
         $out.$extra.insert($k, $v);
+        Ok(())
     }};
     (@skip $e:expr) => { false };
     (@skip $e:expr, $skip:path) => { $skip(&$e) };
