@@ -411,8 +411,8 @@ fn describe_resources(w: &mut PrefixWriter, resources: Option<&Value>, level: us
                 "Requests"
             };
             w.write(level, &format!("{title}:\n"));
-            let sorted: BTreeMap<&String, &Value> = m.iter().collect();
-            for (name, q) in sorted {
+            // serde_json's Map is a BTreeMap (no `preserve_order`): already sorted by name.
+            for (name, q) in m {
                 w.write(level + 1, &format!("{name}:\t{}\n", quantity_str(q)));
             }
         }
