@@ -38,7 +38,15 @@ pub fn build_site(build: Build, out: &Path) -> Result {
     let gen = root().join("target").join(format!("bindgen-{tag}"));
     bindgen(&wasm, &gen, build == Build::Dev)?;
     if build == Build::Release {
-        wasm_opt(&gen.join(format!("{STEM}_bg.wasm")))?;
+        let wasm = gen.join(format!("{STEM}_bg.wasm"));
+        // Keep the wasm-bindgen output as it was before wasm-opt, names included, for size
+        // attribution (`twiggy top target/{STEM}_bg.pre-opt.wasm`).
+        let pre = root()
+            .join("target")
+            .join(format!("{STEM}_bg.pre-opt.wasm"));
+        fs::copy(&wasm, &pre)
+            .map_err(|e| format!("cannot copy {} to {}: {e}", wasm.display(), pre.display()))?;
+        wasm_opt(&wasm)?;
     }
     // Assemble next to `out`, then swap, so a server never sees a half-written site.
     let tmp = out.with_extension("tmp");
@@ -126,6 +134,11 @@ fn wasm_opt(wasm: &Path) -> Result {
             .arg(&bin)
             .arg(wasm)
             .args([
+                // `-Oz --gufa -Oz`: whole-program type flow (GUFA) between two size passes.
+                // Measured on the full page: brotli 684.1 kB (-Oz) -> 681.5 kB, same run time;
+                // `-Oz --converge` gave 681.6 kB at 4x the time, `-Os` 681.7 kB, `-O3` 687.7 kB.
+                "-Oz",
+                "--gufa",
                 "-Oz",
                 // The features rustc enables by default for wasm32-unknown-unknown.
                 "--enable-bulk-memory",
@@ -143,7 +156,7 @@ fn wasm_opt(wasm: &Path) -> Result {
     )?;
     fs::rename(&opt, wasm).map_err(|e| format!("cannot replace {}: {e}", wasm.display()))?;
     let after = fs::metadata(wasm).map(|m| m.len()).unwrap_or(0);
-    eprintln!("xtask: wasm-opt -Oz: {before} -> {after} bytes");
+    eprintln!("xtask: wasm-opt -Oz --gufa -Oz: {before} -> {after} bytes");
     Ok(())
 }
 

@@ -75,7 +75,7 @@ pub fn records(api: &ApiServer) -> Vec<DnsRecord> {
     for svc in api.list::<Service>(None) {
         service_records(api, svc, &mut out);
     }
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }
@@ -150,7 +150,7 @@ fn service_records(api: &ApiServer, svc: &Service, out: &mut Vec<DnsRecord>) {
             }
         }
     }
-    eps.sort();
+    crate::sort::sort(&mut eps);
     eps.dedup();
     let weight = if eps.is_empty() { 0 } else { 100 / eps.len() };
     for (label, ip) in &eps {

@@ -394,7 +394,7 @@ impl<'a> PodEnv<'a> {
             }
         }
         let _ = fqdn;
-        addrs.sort();
+        crate::sort::sort(&mut addrs);
         match addrs.into_iter().next() {
             Some(a) => Some(Ok((a, target))),
             None => Some(Err(())),

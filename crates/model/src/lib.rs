@@ -20,6 +20,7 @@ pub mod profile;
 pub mod reason;
 pub mod rng;
 pub mod scenario;
+pub mod sort;
 pub mod storage_data;
 pub mod time;
 pub mod userland;

@@ -706,7 +706,9 @@ fn normalize_slice_order(mut to_sort: Vec<Value>, order: &[Value], mk: Option<&s
     }
     // Go's sort.SliceStable with a `less` that returns true when either index is missing; for
     // the inputs seen here (items present in `order`) this is a stable sort by position.
-    to_sort.sort_by_key(|v| index_of(order, v, mk).unwrap_or(usize::MAX));
+    crate::sort::sort_by_key(&mut to_sort, |v| {
+        index_of(order, v, mk).unwrap_or(usize::MAX)
+    });
     to_sort.extend(to_delete);
     to_sort
 }

@@ -158,7 +158,9 @@ impl FsLocation {
             });
         }
         // Longest mount path first: nested mounts win.
-        mounts.sort_by(|a, b| b.path.len().cmp(&a.path.len()).then(a.path.cmp(&b.path)));
+        crate::sort::sort_by(&mut mounts, |a, b| {
+            b.path.len().cmp(&a.path.len()).then(a.path.cmp(&b.path))
+        });
         let ci = rt
             .containers
             .iter()
@@ -314,7 +316,7 @@ impl FsLocation {
                 }
             }
         }
-        out.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut out, |a, b| a.name.cmp(&b.name));
         Ok(out)
     }
 

@@ -10,6 +10,7 @@ use ordinal_model::objects::apps::StatefulSet;
 use ordinal_model::objects::core::{Node, Service};
 use ordinal_model::objects::pod::Pod;
 use ordinal_model::objects::storage::{PersistentVolume, PersistentVolumeClaim};
+use ordinal_model::objects::Json;
 use ordinal_model::{Cluster, Kind, Reason, Time};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -286,7 +287,7 @@ pub fn service_vm(s: &Service) -> ServiceVm {
             .ports
             .iter()
             .map(|p| {
-                let v = serde_json::to_value(p).unwrap_or(Value::Null);
+                let v = p.to_json();
                 let port = v.get("port").map(|x| x.to_string()).unwrap_or_default();
                 let proto = v.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
                 format!("{port}/{proto}")
@@ -370,7 +371,7 @@ pub struct PvVm {
 }
 
 pub fn pv_vm(v: &PersistentVolume) -> PvVm {
-    let status = serde_json::to_value(&v.status).unwrap_or(Value::Null);
+    let status = v.status.to_json();
     PvVm {
         name: v.metadata.name.clone(),
         phase: status
@@ -379,7 +380,7 @@ pub fn pv_vm(v: &PersistentVolume) -> PvVm {
             .unwrap_or("Pending")
             .to_string(),
         claim: v.spec.claim_ref.as_ref().map(|r| {
-            let r = serde_json::to_value(r).unwrap_or(Value::Null);
+            let r = r.to_json();
             r.get("name")
                 .and_then(Value::as_str)
                 .unwrap_or("")

@@ -124,7 +124,7 @@ pub fn spawn_events(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<
         }
         tw.write_row(&h);
         let mut evs = evs;
-        evs.sort_by_key(|e| e.last_timestamp.or(e.first_timestamp));
+        ordinal_model::sort::sort_by_key(&mut evs, |e| e.last_timestamp.or(e.first_timestamp));
         for e in evs {
             let mut r = crate::printers::table::row(&Object::Event(e.clone()), now, false);
             if all {
@@ -156,7 +156,9 @@ pub fn spawn_api_resources(world: &WorldRef, argv: &[String], ctx: &CommandCtx) 
     super::immediate(world, ctx, move |_, io, _| {
         let mut kinds: Vec<Kind> = Kind::ALL.to_vec();
         // kubectl sorts by group (core first) then resource name.
-        kinds.sort_by_key(|k| (k.group().to_string(), k.resource().to_string()));
+        ordinal_model::sort::sort_by_key(&mut kinds, |k| {
+            (k.group().to_string(), k.resource().to_string())
+        });
         if name_only {
             for k in kinds {
                 io.print(format!("{}\n", k.qualified_resource()));

@@ -6,7 +6,7 @@ use super::{api_error_text, done_with, namespace, parse_or_fail, usage_error};
 use crate::session::{WorldRef, BLOCKING_CAP_MS};
 use crate::shell::{CommandCtx, Host, Task, TaskIo, TaskPoll};
 use ordinal_model::api::WatchEventType;
-use ordinal_model::objects::{ControllerRevision, StatefulSet};
+use ordinal_model::objects::{ControllerRevision, Json, StatefulSet};
 use ordinal_model::{Input, Kind, Object, PatchType, Time};
 use serde_json::{json, Value};
 
@@ -226,7 +226,7 @@ pub fn spawn_rollout(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box
                         }
                     }
                 };
-                let current_tmpl = serde_json::to_value(&sts.spec.template).unwrap_or(Value::Null);
+                let current_tmpl = sts.spec.template.to_json();
                 let mut target_tmpl = target
                     .data
                     .pointer("/spec/template")
@@ -317,7 +317,7 @@ fn revisions(c: &ordinal_model::Cluster, sts: &StatefulSet) -> Vec<ControllerRev
         })
         .cloned()
         .collect();
-    v.sort_by_key(|r| r.revision);
+    ordinal_model::sort::sort_by_key(&mut v, |r| r.revision);
     v
 }
 

@@ -202,7 +202,7 @@ fn tolerations_multiline(w: &mut PrefixWriter, title: &str, tolerations: &[Toler
         return;
     }
     let mut sorted: Vec<&Toleration> = tolerations.iter().collect();
-    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    ordinal_model::sort::sort_by(&mut sorted, |a, b| a.key.cmp(&b.key));
     for (i, t) in sorted.iter().enumerate() {
         if i != 0 {
             w.write(0, "\t");
@@ -266,7 +266,7 @@ pub fn describe_events(w: &mut PrefixWriter, events: &[Event], now: Time) {
     let mut sorted: Vec<&Event> = events.iter().collect();
     // event.SortableEvents: by lastTimestamp (stable here; Go's sort.Sort is stable for < 13
     // items, which is every realistic describe).
-    sorted.sort_by_key(|e| e.last_timestamp.map_or(0, |t| t.0));
+    ordinal_model::sort::sort_by_key(&mut sorted, |e| e.last_timestamp.map_or(0, |t| t.0));
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write(1, "----\t------\t----\t----\t-------\n");
     for e in sorted {
@@ -411,8 +411,8 @@ fn describe_resources(w: &mut PrefixWriter, resources: Option<&Value>, level: us
                 "Requests"
             };
             w.write(level, &format!("{title}:\n"));
-            let sorted: BTreeMap<&String, &Value> = m.iter().collect();
-            for (name, q) in sorted {
+            // serde_json's Map is a BTreeMap (no `preserve_order`): already sorted by name.
+            for (name, q) in m {
                 w.write(level + 1, &format!("{name}:\t{}\n", quantity_str(q)));
             }
         }
@@ -596,7 +596,7 @@ fn describe_containers(
             w.write(2, "Mounts:\n");
         }
         let mut mounts: Vec<&VolumeMount> = c.volume_mounts.iter().collect();
-        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        ordinal_model::sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
         for m in mounts {
             let mut flags = vec![if m.read_only == Some(true) {
                 "ro"
@@ -971,7 +971,7 @@ fn selector_string(s: Option<&LabelSelector>) -> String {
         .collect();
     for r in &s.match_expressions {
         let mut vals = r.values.clone();
-        vals.sort();
+        ordinal_model::sort::sort(&mut vals);
         let text = match r.operator.as_str() {
             "In" => format!("{} in ({})", r.key, vals.join(",")),
             "NotIn" => format!("{} notin ({})", r.key, vals.join(",")),
@@ -981,7 +981,7 @@ fn selector_string(s: Option<&LabelSelector>) -> String {
         };
         reqs.push((r.key.clone(), text));
     }
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    ordinal_model::sort::sort_by(&mut reqs, |a, b| a.0.cmp(&b.0));
     reqs.into_iter()
         .map(|(_, t)| t)
         .collect::<Vec<_>>()
@@ -1152,7 +1152,7 @@ fn describe_pvc(w: &mut PrefixWriter, api: &ApiServer, pvc: &PersistentVolumeCla
             }
         }
     }
-    used_by.sort();
+    ordinal_model::sort::sort(&mut used_by);
     w.write(0, "Used By:\t");
     if used_by.is_empty() {
         w.line("<none>");
@@ -1620,7 +1620,9 @@ fn describe_node(w: &mut PrefixWriter, api: &ApiServer, node: &Node, now: Time) 
         w.line("<none>");
     } else {
         let mut taints: Vec<&Taint> = node.spec.taints.iter().collect();
-        taints.sort_by(|a, b| (&a.effect, &a.key).cmp(&(&b.effect, &b.key)));
+        ordinal_model::sort::sort_by(&mut taints, |a, b| {
+            (&a.effect, &a.key).cmp(&(&b.effect, &b.key))
+        });
         for (i, t) in taints.iter().enumerate() {
             if i != 0 {
                 w.write(0, "\t");

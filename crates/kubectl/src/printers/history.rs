@@ -5,7 +5,7 @@
 use super::describe::{describe_pod_template, PrefixWriter};
 use super::tabwriter::TabWriter;
 use ordinal_model::api::ApiServer;
-use ordinal_model::objects::{ControllerRevision, PodTemplateSpec, StatefulSet};
+use ordinal_model::objects::{ControllerRevision, Json, PodTemplateSpec, StatefulSet};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -43,7 +43,8 @@ pub fn revision_template(cr: &ControllerRevision) -> Result<PodTemplateSpec, Str
     if let Value::Object(m) = &mut t {
         m.remove("$patch");
     }
-    serde_json::from_value(t).map_err(|_| format!("unable to parse history {}", cr.metadata.name))
+    PodTemplateSpec::from_json(t)
+        .map_err(|_| format!("unable to parse history {}", cr.metadata.name))
 }
 
 /// `printTemplate`: `DescribePodTemplate` into a plain buffer (no tabwriter: tabs stay tabs).

@@ -1204,7 +1204,7 @@ pub fn print_get(groups: &[KindGroup], now: Time, opts: &PrintOptions) -> String
     kinds.dedup();
     let distinct = {
         let mut k = kinds.clone();
-        k.sort();
+        ordinal_model::sort::sort(&mut k);
         k.dedup();
         k.len()
     };

@@ -523,7 +523,7 @@ fn run(cmd: &str, job: &FJob, inputs: &[(String, Result<String, String>)], o: &m
                 }
             };
             let numeric = has(opts, 'n');
-            lines.sort_by(|a, b| {
+            ordinal_model::sort::sort_by(&mut lines, |a, b| {
                 let (ka, kb) = (key(a), key(b));
                 let ord = if numeric {
                     let na = leading_number(&ka);

@@ -15,7 +15,6 @@
 //! <.a.b>: …`); the template name is `output`, as in kubectl.
 
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt;
 
 const NAME: &str = "output";
@@ -752,11 +751,11 @@ fn go_v_json(j: &Value) -> String {
             a.iter().map(go_v_json).collect::<Vec<_>>().join(" ")
         ),
         Value::Object(m) => {
-            let sorted: BTreeMap<&String, &Value> = m.iter().collect();
+            // serde_json's Map is a BTreeMap (no `preserve_order`): keys already sorted, as
+            // Go prints a map.
             format!(
                 "map[{}]",
-                sorted
-                    .iter()
+                m.iter()
                     .map(|(k, v)| format!("{k}:{}", go_v_json(v)))
                     .collect::<Vec<_>>()
                     .join(" ")
@@ -829,9 +828,8 @@ impl State {
                             .map(|(i, x)| (V::Int(i as i64), V::Json(x.clone())))
                             .collect(),
                         V::Json(Value::Object(m)) => {
-                            let sorted: BTreeMap<&String, &Value> = m.iter().collect();
-                            sorted
-                                .into_iter()
+                            // Sorted keys: serde_json's Map is a BTreeMap.
+                            m.iter()
                                 .map(|(k, x)| {
                                     (V::Json(Value::String(k.clone())), V::Json(x.clone()))
                                 })

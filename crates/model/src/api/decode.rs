@@ -392,7 +392,7 @@ impl Walker<'_> {
 
 fn sorted_keys(m: &Map<String, Value>) -> Vec<&String> {
     let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
+    crate::sort::sort(&mut keys);
     keys
 }
 

@@ -12,8 +12,8 @@ use super::names::{self, NameRule};
 use super::quantity;
 use super::server::ApiServer;
 use crate::objects::{
-    Container, IntOrString, LabelSelector, Object, ObjectMeta, PersistentVolumeClaim, Pod, PodSpec,
-    Probe, RollingUpdate, Service, StatefulSet,
+    Container, IntOrString, Json, LabelSelector, Object, ObjectMeta, PersistentVolumeClaim, Pod,
+    PodSpec, Probe, RollingUpdate, Service, StatefulSet,
 };
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -150,7 +150,7 @@ pub fn validate_update(api: &ApiServer, new: &Object, old: &Object) -> Vec<Field
             clone.ordinals = o.spec.ordinals.clone();
             clone.persistent_volume_claim_retention_policy =
                 o.spec.persistent_volume_claim_retention_policy.clone();
-            if serde_json::to_value(&clone).ok() != serde_json::to_value(&o.spec).ok() {
+            if clone.to_json() != o.spec.to_json() {
                 // v1.34 text (cluster-profile.md "v1.34 facts" §3): no 'revisionHistoryLimit'.
                 errs.push(FieldError::forbidden(
                     "spec",
@@ -277,7 +277,7 @@ fn render_rolling_update(ru: &RollingUpdate) -> String {
 
 /// `metav1.LabelSelector` has json tags (omitempty), so it renders like the wire form.
 fn render_selector(sel: &LabelSelector) -> Value {
-    serde_json::to_value(sel).unwrap_or(Value::Null)
+    sel.to_json()
 }
 
 /// `ValidateLabelSelector` (strict: label values in matchLabels must be valid).
@@ -1015,10 +1015,7 @@ fn validate_pod_update(new: &Pod, old: &Pod, errs: &mut Vec<FieldError>) {
     {
         munged.termination_grace_period_seconds = old.spec.termination_grace_period_seconds;
     }
-    let (a, b) = (
-        serde_json::to_value(&old.spec).unwrap_or(Value::Null),
-        serde_json::to_value(&munged).unwrap_or(Value::Null),
-    );
+    let (a, b) = (old.spec.to_json(), munged.to_json());
     if a != b {
         errs.push(FieldError::forbidden(
             "spec",
@@ -1288,10 +1285,7 @@ fn validate_pvc_update(
     }
     n.extra.remove("volumeAttributesClassName");
     o.extra.remove("volumeAttributesClassName");
-    let (a, b) = (
-        serde_json::to_value(&o).unwrap_or(Value::Null),
-        serde_json::to_value(&n).unwrap_or(Value::Null),
-    );
+    let (a, b) = (o.to_json(), n.to_json());
     if a != b {
         errs.push(FieldError::forbidden(
             "spec",

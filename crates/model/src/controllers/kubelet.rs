@@ -1216,7 +1216,7 @@ impl Kubelets {
                         rt.mount_warned_at = Some(now);
                         let mut all: Vec<String> =
                             pod.spec.volumes.iter().map(|v| v.name.clone()).collect();
-                        all.sort();
+                        crate::sort::sort(&mut all);
                         ctx.event_from_host(
                             Kind::Pod,
                             &pod.metadata,

@@ -219,7 +219,7 @@ impl Controller for Scheduler {
         let now = ctx.now;
         let mut order: Vec<(u64, ObjectRef)> =
             self.queue.iter().map(|(k, q)| (q.seq, k.clone())).collect();
-        order.sort();
+        crate::sort::sort(&mut order);
         let mut snapshot = Snapshot::take(ctx.api, &self.node_load, &self.assumed);
         let mut attempted = 0usize;
         let mut next_wake: Option<Time> = None;
@@ -786,13 +786,13 @@ fn fit_error(
 ) -> String {
     // sort.Strings over "<count> <reason>".
     let mut hist: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    hist.sort();
+    crate::sort::sort(&mut hist);
     let mut msg = format!("0/{n_all} nodes are available: {}.", hist.join(", "));
     let post = if pod.spec.preemption_policy.as_deref() == Some("Never") {
         "not eligible due to preemptionPolicy=Never.".to_string()
     } else {
         let mut ph: Vec<String> = preemption.iter().map(|(r, n)| format!("{n} {r}")).collect();
-        ph.sort();
+        crate::sort::sort(&mut ph);
         format!(
             "preemption: 0/{n_all} nodes are available: {}.",
             ph.join(", ")

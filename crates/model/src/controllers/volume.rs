@@ -872,7 +872,9 @@ fn set_node_attached(ctx: &mut Ctx<'_>, node: &str, pv: &str, attached: bool) {
     if attached {
         list.push(json!({"name": name, "devicePath": ""}));
     }
-    list.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    crate::sort::sort_by(&mut list, |a, b| {
+        a["name"].as_str().cmp(&b["name"].as_str())
+    });
     let mut m = n.clone();
     if list.is_empty() {
         m.status.extra.remove("volumesAttached");

@@ -3,111 +3,84 @@
 use super::meta::{LabelSelector, ObjectMeta};
 use super::pod::{IntOrString, PodTemplateSpec};
 use super::storage::PersistentVolumeClaim;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 fn is_zero(v: &i32) -> bool {
     *v == 0
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatefulSet {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: StatefulSetSpec,
-    #[serde(default)]
-    pub status: StatefulSetStatus,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StatefulSet {
+        pub metadata: ObjectMeta => "metadata";
+        pub spec: StatefulSetSpec => "spec";
+        pub status: StatefulSetStatus => "status";
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatefulSetSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replicas: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selector: Option<LabelSelector>,
-    #[serde(default)]
-    pub template: PodTemplateSpec,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub volume_claim_templates: Vec<PersistentVolumeClaim>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pod_management_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update_strategy: Option<UpdateStrategy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revision_history_limit: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_ready_seconds: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub persistent_volume_claim_retention_policy: Option<RetentionPolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ordinals: Option<Ordinals>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StatefulSetSpec + extra {
+        pub replicas: Option<i32> => "replicas" if Option::is_none;
+        pub selector: Option<LabelSelector> => "selector" if Option::is_none;
+        pub template: PodTemplateSpec => "template";
+        pub volume_claim_templates: Vec<PersistentVolumeClaim> => "volumeClaimTemplates" if Vec::is_empty;
+        pub service_name: Option<String> => "serviceName" if Option::is_none;
+        pub pod_management_policy: Option<String> => "podManagementPolicy" if Option::is_none;
+        pub update_strategy: Option<UpdateStrategy> => "updateStrategy" if Option::is_none;
+        pub revision_history_limit: Option<i32> => "revisionHistoryLimit" if Option::is_none;
+        pub min_ready_seconds: Option<i32> => "minReadySeconds" if Option::is_none;
+        pub persistent_volume_claim_retention_policy: Option<RetentionPolicy> => "persistentVolumeClaimRetentionPolicy" if Option::is_none;
+        pub ordinals: Option<Ordinals> => "ordinals" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateStrategy {
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rolling_update: Option<RollingUpdate>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct UpdateStrategy {
+        pub type_: Option<String> => "type" if Option::is_none;
+        pub rolling_update: Option<RollingUpdate> => "rollingUpdate" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RollingUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partition: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_unavailable: Option<IntOrString>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct RollingUpdate {
+        pub partition: Option<i32> => "partition" if Option::is_none;
+        pub max_unavailable: Option<IntOrString> => "maxUnavailable" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RetentionPolicy {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub when_deleted: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub when_scaled: Option<String>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct RetentionPolicy {
+        pub when_deleted: Option<String> => "whenDeleted" if Option::is_none;
+        pub when_scaled: Option<String> => "whenScaled" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Ordinals {
-    #[serde(default)]
-    pub start: i32,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct Ordinals {
+        pub start: i32 => "start";
+    }
 }
 
-/// `StatefulSetStatus`; which fields carry `omitempty` follows `apps/v1/types.go`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatefulSetStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
-    #[serde(default)]
-    pub replicas: i32,
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub ready_replicas: i32,
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub current_replicas: i32,
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub updated_replicas: i32,
-    #[serde(default)]
-    pub available_replicas: i32,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub current_revision: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub update_revision: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collision_count: Option<i32>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<Value>,
+json_struct! {
+    /// `StatefulSetStatus`; which fields carry `omitempty` follows `apps/v1/types.go`.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct StatefulSetStatus {
+        pub observed_generation: Option<i64> => "observedGeneration" if Option::is_none;
+        pub replicas: i32 => "replicas";
+        pub ready_replicas: i32 => "readyReplicas" if is_zero;
+        pub current_replicas: i32 => "currentReplicas" if is_zero;
+        pub updated_replicas: i32 => "updatedReplicas" if is_zero;
+        pub available_replicas: i32 => "availableReplicas";
+        pub current_revision: String => "currentRevision" if String::is_empty;
+        pub update_revision: String => "updateRevision" if String::is_empty;
+        pub collision_count: Option<i32> => "collisionCount" if Option::is_none;
+        pub conditions: Vec<Value> => "conditions" if Vec::is_empty;
+    }
 }
 
 impl StatefulSet {
@@ -154,14 +127,12 @@ impl StatefulSet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ControllerRevision {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    /// The strategic-merge patch `{"spec":{"template":{…,"$patch":"replace"}}}` (`getPatch`).
-    #[serde(default)]
-    pub data: Value,
-    #[serde(default)]
-    pub revision: i64,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ControllerRevision {
+        pub metadata: ObjectMeta => "metadata";
+        /// The strategic-merge patch `{"spec":{"template":{…,"$patch":"replace"}}}` (`getPatch`).
+        pub data: Value => "data";
+        pub revision: i64 => "revision";
+    }
 }

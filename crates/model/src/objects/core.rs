@@ -4,56 +4,44 @@
 use super::meta::ObjectMeta;
 use super::pod::Toleration;
 use crate::time::Time;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Namespace {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Namespace {
+        pub metadata: ObjectMeta => "metadata";
+        pub spec: Option<Value> => "spec" if Option::is_none;
+        pub status: Option<Value> => "status" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Node {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: NodeSpec,
-    #[serde(default)]
-    pub status: NodeStatus,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Node {
+        pub metadata: ObjectMeta => "metadata";
+        pub spec: NodeSpec => "spec";
+        pub status: NodeStatus => "status";
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeSpec {
-    #[serde(default, rename = "podCIDR", skip_serializing_if = "Option::is_none")]
-    pub pod_cidr: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub taints: Vec<Taint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unschedulable: Option<bool>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct NodeSpec + extra {
+        pub pod_cidr: Option<String> => "podCIDR" if Option::is_none;
+        pub taints: Vec<Taint> => "taints" if Vec::is_empty;
+        pub unschedulable: Option<bool> => "unschedulable" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Taint {
-    #[serde(default)]
-    pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(default)]
-    pub effect: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_added: Option<Time>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct Taint {
+        pub key: String => "key";
+        pub value: Option<String> => "value" if Option::is_none;
+        pub effect: String => "effect";
+        pub time_added: Option<Time> => "timeAdded" if Option::is_none;
+    }
 }
 
 impl Taint {
@@ -78,46 +66,35 @@ impl Taint {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeStatus {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub allocatable: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<NodeCondition>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub addresses: Vec<NodeAddress>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_info: Option<Value>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct NodeStatus + extra {
+        pub capacity: BTreeMap<String, String> => "capacity" if BTreeMap::is_empty;
+        pub allocatable: BTreeMap<String, String> => "allocatable" if BTreeMap::is_empty;
+        pub conditions: Vec<NodeCondition> => "conditions" if Vec::is_empty;
+        pub addresses: Vec<NodeAddress> => "addresses" if Vec::is_empty;
+        pub node_info: Option<Value> => "nodeInfo" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeCondition {
-    #[serde(default, rename = "type")]
-    pub type_: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_heartbeat_time: Option<Time>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<Time>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct NodeCondition {
+        pub type_: String => "type";
+        pub status: String => "status";
+        pub last_heartbeat_time: Option<Time> => "lastHeartbeatTime" if Option::is_none;
+        pub last_transition_time: Option<Time> => "lastTransitionTime" if Option::is_none;
+        pub reason: Option<String> => "reason" if Option::is_none;
+        pub message: Option<String> => "message" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct NodeAddress {
-    #[serde(default, rename = "type")]
-    pub type_: String,
-    #[serde(default)]
-    pub address: String,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct NodeAddress {
+        pub type_: String => "type";
+        pub address: String => "address";
+    }
 }
 
 impl Node {
@@ -136,53 +113,37 @@ impl Node {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Service {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: ServiceSpec,
-    #[serde(default)]
-    pub status: Value,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Service {
+        pub metadata: ObjectMeta => "metadata";
+        pub spec: ServiceSpec => "spec";
+        pub status: Value => "status";
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServiceSpec {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ports: Vec<ServicePort>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub selector: BTreeMap<String, String>,
-    #[serde(default, rename = "clusterIP", skip_serializing_if = "Option::is_none")]
-    pub cluster_ip: Option<String>,
-    #[serde(default, rename = "clusterIPs", skip_serializing_if = "Vec::is_empty")]
-    pub cluster_ips: Vec<String>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publish_not_ready_addresses: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_affinity: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ServiceSpec + extra {
+        pub ports: Vec<ServicePort> => "ports" if Vec::is_empty;
+        pub selector: BTreeMap<String, String> => "selector" if BTreeMap::is_empty;
+        pub cluster_ip: Option<String> => "clusterIP" if Option::is_none;
+        pub cluster_ips: Vec<String> => "clusterIPs" if Vec::is_empty;
+        pub type_: Option<String> => "type" if Option::is_none;
+        pub publish_not_ready_addresses: Option<bool> => "publishNotReadyAddresses" if Option::is_none;
+        pub session_affinity: Option<String> => "sessionAffinity" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServicePort {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    #[serde(default)]
-    pub port: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_port: Option<super::pod::IntOrString>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_port: Option<i32>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ServicePort + extra {
+        pub name: Option<String> => "name" if Option::is_none;
+        pub protocol: Option<String> => "protocol" if Option::is_none;
+        pub port: i32 => "port";
+        pub target_port: Option<super::pod::IntOrString> => "targetPort" if Option::is_none;
+        pub node_port: Option<i32> => "nodePort" if Option::is_none;
+    }
 }
 
 impl Service {
@@ -191,132 +152,102 @@ impl Service {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Endpoints {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub subsets: Vec<EndpointSubset>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Endpoints {
+        pub metadata: ObjectMeta => "metadata";
+        pub subsets: Vec<EndpointSubset> => "subsets" if Vec::is_empty;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EndpointSubset {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub addresses: Vec<EndpointAddress>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_ready_addresses: Vec<EndpointAddress>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ports: Vec<Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct EndpointSubset {
+        pub addresses: Vec<EndpointAddress> => "addresses" if Vec::is_empty;
+        pub not_ready_addresses: Vec<EndpointAddress> => "notReadyAddresses" if Vec::is_empty;
+        pub ports: Vec<Value> => "ports" if Vec::is_empty;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EndpointAddress {
-    #[serde(default)]
-    pub ip: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_ref: Option<Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct EndpointAddress {
+        pub ip: String => "ip";
+        pub hostname: Option<String> => "hostname" if Option::is_none;
+        pub node_name: Option<String> => "nodeName" if Option::is_none;
+        pub target_ref: Option<Value> => "targetRef" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EndpointSlice {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub address_type: String,
-    #[serde(default)]
-    pub endpoints: Vec<Value>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ports: Vec<Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct EndpointSlice {
+        pub metadata: ObjectMeta => "metadata";
+        pub address_type: String => "addressType";
+        pub endpoints: Vec<Value> => "endpoints";
+        pub ports: Vec<Value> => "ports" if Vec::is_empty;
+    }
 }
 
-/// core/v1 Event. `involvedObject` is typed because `kubectl describe` and `get events` join on it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Event {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub involved_object: InvolvedObject,
-    #[serde(default)]
-    pub reason: String,
-    #[serde(default)]
-    pub message: String,
-    #[serde(default, rename = "type")]
-    pub type_: String,
-    #[serde(default)]
-    pub source: EventSource,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_timestamp: Option<Time>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_timestamp: Option<Time>,
-    #[serde(default)]
-    pub count: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reporting_component: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reporting_instance: Option<String>,
+json_struct! {
+    /// core/v1 Event. `involvedObject` is typed because `kubectl describe` and `get events` join on it.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Event {
+        pub metadata: ObjectMeta => "metadata";
+        pub involved_object: InvolvedObject => "involvedObject";
+        pub reason: String => "reason";
+        pub message: String => "message";
+        pub type_: String => "type";
+        pub source: EventSource => "source";
+        pub first_timestamp: Option<Time> => "firstTimestamp" if Option::is_none;
+        pub last_timestamp: Option<Time> => "lastTimestamp" if Option::is_none;
+        pub count: i32 => "count";
+        pub reporting_component: Option<String> => "reportingComponent" if Option::is_none;
+        pub reporting_instance: Option<String> => "reportingInstance" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InvolvedObject {
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub namespace: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub uid: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub api_version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub resource_version: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct InvolvedObject {
+        pub kind: String => "kind";
+        pub namespace: String => "namespace" if String::is_empty;
+        pub name: String => "name";
+        pub uid: String => "uid" if String::is_empty;
+        pub api_version: String => "apiVersion" if String::is_empty;
+        pub resource_version: String => "resourceVersion" if String::is_empty;
+        pub field_path: Option<String> => "fieldPath" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct EventSource {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub component: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub host: String,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct EventSource {
+        pub component: String => "component" if String::is_empty;
+        pub host: String => "host" if String::is_empty;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceQuota {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: ResourceQuotaSpec,
-    #[serde(default)]
-    pub status: ResourceQuotaStatus,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ResourceQuota {
+        pub metadata: ObjectMeta => "metadata";
+        pub spec: ResourceQuotaSpec => "spec";
+        pub status: ResourceQuotaStatus => "status";
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceQuotaSpec {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub hard: BTreeMap<String, Value>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ResourceQuotaSpec + extra {
+        pub hard: BTreeMap<String, Value> => "hard" if BTreeMap::is_empty;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceQuotaStatus {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub hard: BTreeMap<String, Value>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub used: BTreeMap<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ResourceQuotaStatus {
+        pub hard: BTreeMap<String, Value> => "hard" if BTreeMap::is_empty;
+        pub used: BTreeMap<String, Value> => "used" if BTreeMap::is_empty;
+    }
 }

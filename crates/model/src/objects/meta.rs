@@ -2,7 +2,6 @@
 
 use crate::time::Time;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 pub type Labels = BTreeMap<String, String>;
@@ -11,38 +10,24 @@ fn is_zero_i64(v: &i64) -> bool {
     *v == 0
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ObjectMeta {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generate_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub uid: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub resource_version: String,
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
-    pub generation: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_timestamp: Option<Time>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deletion_timestamp: Option<Time>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deletion_grace_period_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: Labels,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub owner_references: Vec<OwnerReference>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub finalizers: Vec<String>,
-    /// Fields the model keeps but does not interpret (e.g. `managedFields`).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+// Fields the model keeps but does not interpret (e.g. `managedFields`).
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ObjectMeta + extra {
+        pub name: String => "name" if String::is_empty;
+        pub generate_name: Option<String> => "generateName" if Option::is_none;
+        pub namespace: Option<String> => "namespace" if Option::is_none;
+        pub uid: String => "uid" if String::is_empty;
+        pub resource_version: String => "resourceVersion" if String::is_empty;
+        pub generation: i64 => "generation" if is_zero_i64;
+        pub creation_timestamp: Option<Time> => "creationTimestamp" if Option::is_none;
+        pub deletion_timestamp: Option<Time> => "deletionTimestamp" if Option::is_none;
+        pub deletion_grace_period_seconds: Option<i64> => "deletionGracePeriodSeconds" if Option::is_none;
+        pub labels: Labels => "labels" if BTreeMap::is_empty;
+        pub annotations: BTreeMap<String, String> => "annotations" if BTreeMap::is_empty;
+        pub owner_references: Vec<OwnerReference> => "ownerReferences" if Vec::is_empty;
+        pub finalizers: Vec<String> => "finalizers" if Vec::is_empty;
+    }
 }
 
 impl ObjectMeta {
@@ -70,41 +55,33 @@ impl ObjectMeta {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OwnerReference {
-    #[serde(default)]
-    pub api_version: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub uid: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub controller: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block_owner_deletion: Option<bool>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct OwnerReference {
+        pub api_version: String => "apiVersion";
+        pub kind: String => "kind";
+        pub name: String => "name";
+        pub uid: String => "uid";
+        pub controller: Option<bool> => "controller" if Option::is_none;
+        pub block_owner_deletion: Option<bool> => "blockOwnerDeletion" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LabelSelector {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub match_labels: Labels,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub match_expressions: Vec<LabelSelectorRequirement>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct LabelSelector {
+        pub match_labels: Labels => "matchLabels" if BTreeMap::is_empty;
+        pub match_expressions: Vec<LabelSelectorRequirement> => "matchExpressions" if Vec::is_empty;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LabelSelectorRequirement {
-    #[serde(default)]
-    pub key: String,
-    #[serde(default)]
-    pub operator: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<String>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct LabelSelectorRequirement {
+        pub key: String => "key";
+        pub operator: String => "operator";
+        pub values: Vec<String> => "values" if Vec::is_empty;
+    }
 }
 
 impl LabelSelector {

@@ -3,6 +3,8 @@
 //! Each kind keeps the fields the model interprets typed and everything else verbatim in
 //! `extra` maps, so `kubectl get -o yaml` shows what the user wrote.
 
+#[macro_use]
+pub mod json;
 pub mod apps;
 pub mod core;
 pub mod meta;
@@ -11,6 +13,7 @@ pub mod storage;
 
 pub use apps::*;
 pub use core::*;
+pub use json::Json;
 pub use meta::*;
 pub use pod::*;
 pub use storage::*;
@@ -73,7 +76,7 @@ macro_rules! kinds {
             /// The object as JSON with `apiVersion` and `kind`, keys sorted (kubectl's order).
             pub fn to_value(&self) -> Value {
                 let mut v = match self {
-                    $(Object::$kind(o) => serde_json::to_value(o).unwrap_or(Value::Null)),*
+                    $(Object::$kind(o) => json::Json::to_json(o)),*
                 };
                 if let Value::Object(map) = &mut v {
                     map.insert("apiVersion".into(), Value::String(self.kind().api_version().into()));
@@ -89,7 +92,7 @@ macro_rules! kinds {
                     map.remove("kind");
                 }
                 Ok(match kind {
-                    $(Kind::$kind => Object::$kind(serde_json::from_value(v).map_err(|e| e.to_string())?)),*
+                    $(Kind::$kind => Object::$kind(json::Json::from_json(v)?)),*
                 })
             }
         }
@@ -183,6 +186,58 @@ mod tests {
         assert_eq!(Kind::StatefulSet.qualified_singular(), "statefulset.apps");
         assert_eq!(Kind::StorageClass.group(), "storage.k8s.io");
         assert!(!Kind::PersistentVolume.namespaced());
+    }
+
+    #[test]
+    fn typed_decode_errors_keep_serde_json_texts() {
+        let err = |v: Value| Object::from_value(Kind::Pod, v).unwrap_err();
+        use serde_json::json;
+        assert_eq!(
+            err(json!({"spec": "x"})),
+            "invalid type: string \"x\", expected struct PodSpec"
+        );
+        assert_eq!(
+            err(json!({"spec": {"containers": "x"}})),
+            "invalid type: string \"x\", expected a sequence"
+        );
+        assert_eq!(
+            err(json!({"spec": {"priority": 3000000000u64}})),
+            "invalid value: integer `3000000000`, expected i32"
+        );
+        assert_eq!(
+            err(json!({"spec": {"containers": [{"ports": [{"containerPort": 1.5}]}]}})),
+            "invalid type: floating point `1.5`, expected i32"
+        );
+        assert_eq!(
+            err(json!({"spec": {"containers": [{"readinessProbe": {"httpGet": {"port": true}}}]}})),
+            "data did not match any variant of untagged enum IntOrString"
+        );
+    }
+
+    #[test]
+    fn serde_writes_typed_fields_in_declaration_order() {
+        let v = serde_json::json!({"metadata": {"name": "p", "labels": {"b": "2", "a": "1"}, "zz": 1},
+                                   "spec": {"containers": [{"name": "c", "image": "i"}]}});
+        let Object::Pod(p) = Object::from_value(Kind::Pod, v).unwrap() else {
+            panic!("a pod")
+        };
+        assert_eq!(
+            serde_json::to_string(&p.metadata).unwrap(),
+            r#"{"name":"p","labels":{"a":"1","b":"2"},"zz":1}"#
+        );
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            Object::Pod(p.clone())
+                .to_value()
+                .as_object()
+                .map(|m| {
+                    let mut m = m.clone();
+                    m.remove("apiVersion");
+                    m.remove("kind");
+                    Value::Object(m)
+                })
+                .unwrap()
+        );
     }
 
     #[test]

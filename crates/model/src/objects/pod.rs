@@ -4,182 +4,124 @@
 use super::meta::ObjectMeta;
 use crate::time::Time;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Pod {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: PodSpec,
-    #[serde(default)]
-    pub status: PodStatus,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Pod {
+        pub metadata: ObjectMeta => "metadata";
+        pub spec: PodSpec => "spec";
+        pub status: PodStatus => "status";
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PodTemplateSpec {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: PodSpec,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PodTemplateSpec {
+        pub metadata: ObjectMeta => "metadata";
+        pub spec: PodSpec => "spec";
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PodSpec {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub init_containers: Vec<Container>,
-    #[serde(default)]
-    pub containers: Vec<Container>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub volumes: Vec<Volume>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subdomain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub node_selector: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restart_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination_grace_period_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_deadline_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dns_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduler_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_account_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tolerations: Vec<Toleration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_service_links: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preemption_policy: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PodSpec + extra {
+        pub init_containers: Vec<Container> => "initContainers" if Vec::is_empty;
+        pub containers: Vec<Container> => "containers";
+        pub volumes: Vec<Volume> => "volumes" if Vec::is_empty;
+        pub hostname: Option<String> => "hostname" if Option::is_none;
+        pub subdomain: Option<String> => "subdomain" if Option::is_none;
+        pub node_name: Option<String> => "nodeName" if Option::is_none;
+        pub node_selector: BTreeMap<String, String> => "nodeSelector" if BTreeMap::is_empty;
+        pub restart_policy: Option<String> => "restartPolicy" if Option::is_none;
+        pub termination_grace_period_seconds: Option<i64> => "terminationGracePeriodSeconds" if Option::is_none;
+        pub active_deadline_seconds: Option<i64> => "activeDeadlineSeconds" if Option::is_none;
+        pub dns_policy: Option<String> => "dnsPolicy" if Option::is_none;
+        pub scheduler_name: Option<String> => "schedulerName" if Option::is_none;
+        pub service_account_name: Option<String> => "serviceAccountName" if Option::is_none;
+        pub tolerations: Vec<Toleration> => "tolerations" if Vec::is_empty;
+        pub priority: Option<i32> => "priority" if Option::is_none;
+        pub enable_service_links: Option<bool> => "enableServiceLinks" if Option::is_none;
+        pub preemption_policy: Option<String> => "preemptionPolicy" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Toleration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toleration_seconds: Option<i64>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct Toleration {
+        pub key: Option<String> => "key" if Option::is_none;
+        pub operator: Option<String> => "operator" if Option::is_none;
+        pub value: Option<String> => "value" if Option::is_none;
+        pub effect: Option<String> => "effect" if Option::is_none;
+        pub toleration_seconds: Option<i64> => "tolerationSeconds" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Container {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub image: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub command: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub args: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub env: Vec<EnvVar>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ports: Vec<ContainerPort>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub volume_mounts: Vec<VolumeMount>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readiness_probe: Option<Probe>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liveness_probe: Option<Probe>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub startup_probe: Option<Probe>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_pull_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination_message_path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination_message_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stdin: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tty: Option<bool>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Container + extra {
+        pub name: String => "name";
+        pub image: String => "image" if String::is_empty;
+        pub command: Vec<String> => "command" if Vec::is_empty;
+        pub args: Vec<String> => "args" if Vec::is_empty;
+        pub env: Vec<EnvVar> => "env" if Vec::is_empty;
+        pub ports: Vec<ContainerPort> => "ports" if Vec::is_empty;
+        pub volume_mounts: Vec<VolumeMount> => "volumeMounts" if Vec::is_empty;
+        pub readiness_probe: Option<Probe> => "readinessProbe" if Option::is_none;
+        pub liveness_probe: Option<Probe> => "livenessProbe" if Option::is_none;
+        pub startup_probe: Option<Probe> => "startupProbe" if Option::is_none;
+        pub image_pull_policy: Option<String> => "imagePullPolicy" if Option::is_none;
+        pub resources: Option<Value> => "resources" if Option::is_none;
+        pub termination_message_path: Option<String> => "terminationMessagePath" if Option::is_none;
+        pub termination_message_policy: Option<String> => "terminationMessagePolicy" if Option::is_none;
+        pub stdin: Option<bool> => "stdin" if Option::is_none;
+        pub tty: Option<bool> => "tty" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnvVar {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct EnvVar + extra {
+        pub name: String => "name";
+        pub value: Option<String> => "value" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContainerPort {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub container_port: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ContainerPort + extra {
+        pub name: Option<String> => "name" if Option::is_none;
+        pub container_port: i32 => "containerPort";
+        pub protocol: Option<String> => "protocol" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VolumeMount {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub mount_path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_path: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct VolumeMount + extra {
+        pub name: String => "name";
+        pub mount_path: String => "mountPath";
+        pub read_only: Option<bool> => "readOnly" if Option::is_none;
+        pub sub_path: Option<String> => "subPath" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Volume {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub persistent_volume_claim: Option<PvcVolumeSource>,
-    /// Any other volume source (emptyDir, configMap, projected…), kept verbatim.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+// Any other volume source (emptyDir, configMap, projected…), kept verbatim.
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Volume + extra {
+        pub name: String => "name";
+        pub persistent_volume_claim: Option<PvcVolumeSource> => "persistentVolumeClaim" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PvcVolumeSource {
-    #[serde(default)]
-    pub claim_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct PvcVolumeSource {
+        pub claim_name: String => "claimName";
+        pub read_only: Option<bool> => "readOnly" if Option::is_none;
+    }
 }
 
 /// An int-or-string port (`80` or `"web"`).
@@ -190,56 +132,60 @@ pub enum IntOrString {
     Str(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Probe {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_get: Option<HttpGetAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exec: Option<ExecAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tcp_socket: Option<TcpSocketAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_delay_seconds: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_seconds: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout_seconds: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success_threshold: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_threshold: Option<i32>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Probe + extra {
+        pub http_get: Option<HttpGetAction> => "httpGet" if Option::is_none;
+        pub exec: Option<ExecAction> => "exec" if Option::is_none;
+        pub tcp_socket: Option<TcpSocketAction> => "tcpSocket" if Option::is_none;
+        pub initial_delay_seconds: Option<i32> => "initialDelaySeconds" if Option::is_none;
+        pub period_seconds: Option<i32> => "periodSeconds" if Option::is_none;
+        pub timeout_seconds: Option<i32> => "timeoutSeconds" if Option::is_none;
+        pub success_threshold: Option<i32> => "successThreshold" if Option::is_none;
+        pub failure_threshold: Option<i32> => "failureThreshold" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HttpGetAction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(default)]
-    pub port: IntOrString,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct HttpGetAction + extra {
+        pub path: Option<String> => "path" if Option::is_none;
+        pub port: IntOrString => "port";
+        pub scheme: Option<String> => "scheme" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExecAction {
-    #[serde(default)]
-    pub command: Vec<String>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct ExecAction {
+        pub command: Vec<String> => "command";
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TcpSocketAction {
-    #[serde(default)]
-    pub port: IntOrString,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TcpSocketAction + extra {
+        pub port: IntOrString => "port";
+    }
+}
+
+/// As `#[serde(untagged)]` decoded it: an integer that fits `i64`, else a string.
+impl super::json::Json for IntOrString {
+    fn from_json(v: Value) -> Result<Self, String> {
+        match v {
+            Value::Number(n) if n.as_i64().is_some() => {
+                Ok(IntOrString::Int(n.as_i64().unwrap_or(0)))
+            }
+            Value::String(s) => Ok(IntOrString::Str(s)),
+            _ => Err("data did not match any variant of untagged enum IntOrString".into()),
+        }
+    }
+    fn to_json(&self) -> Value {
+        match self {
+            IntOrString::Int(i) => Value::from(*i),
+            IntOrString::Str(s) => Value::String(s.clone()),
+        }
+    }
 }
 
 impl Default for IntOrString {
@@ -248,86 +194,56 @@ impl Default for IntOrString {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PodStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<PodCondition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, rename = "hostIP", skip_serializing_if = "Option::is_none")]
-    pub host_ip: Option<String>,
-    #[serde(default, rename = "podIP", skip_serializing_if = "Option::is_none")]
-    pub pod_ip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<Time>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub init_container_statuses: Vec<ContainerStatus>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub container_statuses: Vec<ContainerStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub qos_class: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PodStatus + extra {
+        pub phase: Option<String> => "phase" if Option::is_none;
+        pub conditions: Vec<PodCondition> => "conditions" if Vec::is_empty;
+        pub message: Option<String> => "message" if Option::is_none;
+        pub reason: Option<String> => "reason" if Option::is_none;
+        pub host_ip: Option<String> => "hostIP" if Option::is_none;
+        pub pod_ip: Option<String> => "podIP" if Option::is_none;
+        pub start_time: Option<Time> => "startTime" if Option::is_none;
+        pub init_container_statuses: Vec<ContainerStatus> => "initContainerStatuses" if Vec::is_empty;
+        pub container_statuses: Vec<ContainerStatus> => "containerStatuses" if Vec::is_empty;
+        pub qos_class: Option<String> => "qosClass" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PodCondition {
-    #[serde(default, rename = "type")]
-    pub type_: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_probe_time: Option<Time>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<Time>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct PodCondition {
+        pub type_: String => "type";
+        pub status: String => "status";
+        pub last_probe_time: Option<Time> => "lastProbeTime" if Option::is_none;
+        pub last_transition_time: Option<Time> => "lastTransitionTime" if Option::is_none;
+        pub reason: Option<String> => "reason" if Option::is_none;
+        pub message: Option<String> => "message" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContainerStatus {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub state: ContainerState,
-    #[serde(default, skip_serializing_if = "ContainerState::is_empty")]
-    pub last_state: ContainerState,
-    #[serde(default)]
-    pub ready: bool,
-    #[serde(default)]
-    pub restart_count: i32,
-    #[serde(default)]
-    pub image: String,
-    #[serde(default, rename = "imageID")]
-    pub image_id: String,
-    #[serde(
-        default,
-        rename = "containerID",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub container_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started: Option<bool>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct ContainerStatus {
+        pub name: String => "name";
+        pub state: ContainerState => "state";
+        pub last_state: ContainerState => "lastState" if ContainerState::is_empty;
+        pub ready: bool => "ready";
+        pub restart_count: i32 => "restartCount";
+        pub image: String => "image";
+        pub image_id: String => "imageID";
+        pub container_id: Option<String> => "containerID" if Option::is_none;
+        pub started: Option<bool> => "started" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContainerState {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiting: Option<StateWaiting>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub running: Option<StateRunning>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminated: Option<StateTerminated>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct ContainerState {
+        pub waiting: Option<StateWaiting> => "waiting" if Option::is_none;
+        pub running: Option<StateRunning> => "running" if Option::is_none;
+        pub terminated: Option<StateTerminated> => "terminated" if Option::is_none;
+    }
 }
 
 impl ContainerState {
@@ -336,43 +252,32 @@ impl ContainerState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateWaiting {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct StateWaiting {
+        pub reason: Option<String> => "reason" if Option::is_none;
+        pub message: Option<String> => "message" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateRunning {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<Time>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct StateRunning {
+        pub started_at: Option<Time> => "startedAt" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateTerminated {
-    #[serde(default)]
-    pub exit_code: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signal: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<Time>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<Time>,
-    #[serde(
-        default,
-        rename = "containerID",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub container_id: Option<String>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct StateTerminated {
+        pub exit_code: i32 => "exitCode";
+        pub signal: Option<i32> => "signal" if Option::is_none;
+        pub reason: Option<String> => "reason" if Option::is_none;
+        pub message: Option<String> => "message" if Option::is_none;
+        pub started_at: Option<Time> => "startedAt" if Option::is_none;
+        pub finished_at: Option<Time> => "finishedAt" if Option::is_none;
+        pub container_id: Option<String> => "containerID" if Option::is_none;
+    }
 }
 
 impl Pod {

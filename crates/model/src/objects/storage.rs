@@ -2,56 +2,44 @@
 
 use super::meta::ObjectMeta;
 use crate::time::Time;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PersistentVolumeClaim {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: PvcSpec,
-    #[serde(default, skip_serializing_if = "PvcStatus::is_empty")]
-    pub status: PvcStatus,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PersistentVolumeClaim {
+        pub metadata: ObjectMeta => "metadata";
+        pub spec: PvcSpec => "spec";
+        pub status: PvcStatus => "status" if PvcStatus::is_empty;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PvcSpec {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_modes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirements>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_class_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_mode: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PvcSpec + extra {
+        pub access_modes: Vec<String> => "accessModes" if Vec::is_empty;
+        pub resources: Option<ResourceRequirements> => "resources" if Option::is_none;
+        pub storage_class_name: Option<String> => "storageClassName" if Option::is_none;
+        pub volume_name: Option<String> => "volumeName" if Option::is_none;
+        pub volume_mode: Option<String> => "volumeMode" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceRequirements {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub requests: BTreeMap<String, Value>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub limits: BTreeMap<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ResourceRequirements {
+        pub requests: BTreeMap<String, Value> => "requests" if BTreeMap::is_empty;
+        pub limits: BTreeMap<String, Value> => "limits" if BTreeMap::is_empty;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PvcStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_modes: Vec<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PvcStatus {
+        pub phase: Option<String> => "phase" if Option::is_none;
+        pub access_modes: Vec<String> => "accessModes" if Vec::is_empty;
+        pub capacity: BTreeMap<String, Value> => "capacity" if BTreeMap::is_empty;
+    }
 }
 
 impl PvcStatus {
@@ -71,79 +59,56 @@ impl PersistentVolumeClaim {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PersistentVolume {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub spec: PvSpec,
-    #[serde(default)]
-    pub status: PvStatus,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PersistentVolume {
+        pub metadata: ObjectMeta => "metadata";
+        pub spec: PvSpec => "spec";
+        pub status: PvStatus => "status";
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PvSpec {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_modes: Vec<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claim_ref: Option<ClaimRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub persistent_volume_reclaim_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_class_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_affinity: Option<Value>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PvSpec + extra {
+        pub access_modes: Vec<String> => "accessModes" if Vec::is_empty;
+        pub capacity: BTreeMap<String, Value> => "capacity" if BTreeMap::is_empty;
+        pub claim_ref: Option<ClaimRef> => "claimRef" if Option::is_none;
+        pub persistent_volume_reclaim_policy: Option<String> => "persistentVolumeReclaimPolicy" if Option::is_none;
+        pub storage_class_name: Option<String> => "storageClassName" if Option::is_none;
+        pub volume_mode: Option<String> => "volumeMode" if Option::is_none;
+        pub node_affinity: Option<Value> => "nodeAffinity" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClaimRef {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub namespace: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub uid: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub resource_version: String,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct ClaimRef {
+        pub api_version: Option<String> => "apiVersion" if Option::is_none;
+        pub kind: Option<String> => "kind" if Option::is_none;
+        pub name: String => "name";
+        pub namespace: String => "namespace";
+        pub uid: String => "uid" if String::is_empty;
+        pub resource_version: String => "resourceVersion" if String::is_empty;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PvStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_phase_transition_time: Option<Time>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PvStatus {
+        pub phase: Option<String> => "phase" if Option::is_none;
+        pub last_phase_transition_time: Option<Time> => "lastPhaseTransitionTime" if Option::is_none;
+        pub reason: Option<String> => "reason" if Option::is_none;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StorageClass {
-    #[serde(default)]
-    pub metadata: ObjectMeta,
-    #[serde(default)]
-    pub provisioner: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reclaim_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_binding_mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_volume_expansion: Option<bool>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+json_struct! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StorageClass + extra {
+        pub metadata: ObjectMeta => "metadata";
+        pub provisioner: String => "provisioner";
+        pub reclaim_policy: Option<String> => "reclaimPolicy" if Option::is_none;
+        pub volume_binding_mode: Option<String> => "volumeBindingMode" if Option::is_none;
+        pub allow_volume_expansion: Option<bool> => "allowVolumeExpansion" if Option::is_none;
+    }
 }

@@ -399,8 +399,8 @@ pub fn ls(argv: &[String], _stdin: &str, env: &mut dyn ContainerEnv) -> ProgramO
             }
         }
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut files, |a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
     let render = |env: &dyn ContainerEnv, rows: &[(String, String, Stat)]| -> String {
         if opts.long {
             long_lines(fl, env, rows, opts.human)
@@ -456,7 +456,7 @@ pub fn ls(argv: &[String], _stdin: &str, env: &mut dyn ContainerEnv) -> ProgramO
         }
         // GNU sorts by locale collation (C.UTF-8/POSIX in these images: byte order); busybox
         // sorts with strcmp. Both put `.` and `..` first.
-        rows.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        crate::sort::sort_by(&mut rows, |a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         if opts.long {
             let total: u64 = rows.iter().map(|(_, _, st)| blocks_1k(st)).sum();
             out.stdout.push_str(&format!("total {total}\n"));
@@ -1316,7 +1316,7 @@ pub fn kill(argv: &[String], _stdin: &str, env: &mut dyn ContainerEnv) -> Progra
 pub fn ps(argv: &[String], _stdin: &str, env: &mut dyn ContainerEnv) -> ProgramOutput {
     let _ = argv;
     let mut procs = env.processes();
-    procs.sort_by_key(|p| p.pid);
+    crate::sort::sort_by_key(&mut procs, |p| p.pid);
     let next_pid = procs.last().map(|p| p.pid.saturating_add(1)).unwrap_or(1);
     // busybox ps.c (no -o): header "PID   USER     TIME  COMMAND", rows "%5u %-8.8s %5s %s".
     let mut out = String::from("PID   USER     TIME  COMMAND\n");

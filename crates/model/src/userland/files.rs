@@ -347,7 +347,7 @@ pub fn image_files(image: &str) -> Vec<ImageFile> {
             v.push(dir(&p, 0o755));
         }
     }
-    v.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::sort::sort_by(&mut v, |a, b| a.path.cmp(&b.path));
     v
 }
 

@@ -151,7 +151,9 @@ pub fn update_stateful_set(
             condemned.push(p);
         }
     }
-    condemned.sort_by_key(|p| std::cmp::Reverse(ordinal_of(&p.metadata.name)));
+    crate::sort::sort_by_key(&mut condemned, |p| {
+        std::cmp::Reverse(ordinal_of(&p.metadata.name))
+    });
 
     // The first unavailable pod: the lowest missing ordinal (a stub is unavailable) or the
     // first unavailable existing replica, else the lowest-ordinal unavailable condemned pod.

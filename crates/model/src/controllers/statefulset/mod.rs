@@ -136,7 +136,7 @@ impl StatefulSetController {
         if let Some(s) = self.orphans.get(&key) {
             out.extend(s.iter());
         }
-        out.sort();
+        crate::sort::sort(&mut out);
         out.into_iter().map(|(_, n)| n.clone()).collect()
     }
 }

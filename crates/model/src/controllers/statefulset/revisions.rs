@@ -1,7 +1,7 @@
 //! ControllerRevisions: `getPatch`, `newRevision`, `ApplyRevision` (stateful_set_utils.go) and
 //! `history.NewControllerRevision` / `HashControllerRevision` (controller_history.go).
 
-use crate::objects::{ControllerRevision, PodTemplateSpec, StatefulSet};
+use crate::objects::{ControllerRevision, Json, PodTemplateSpec, StatefulSet};
 use serde_json::{Map, Value};
 
 /// `history.ControllerRevisionHashLabel`
@@ -11,7 +11,7 @@ pub const HASH_LABEL: &str = "controller.kubernetes.io/hash";
 /// keys (serde_json's default map is a BTreeMap: same order). The template's metadata carries
 /// `"creationTimestamp":null` as Go's ObjectMeta encoding does for a zero time.
 pub fn patch_for(set: &StatefulSet) -> Value {
-    let mut template = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
+    let mut template = set.spec.template.to_json();
     if let Value::Object(t) = &mut template {
         let meta = t
             .entry("metadata")
@@ -104,7 +104,7 @@ pub fn apply_revision(set: &StatefulSet, revision: &ControllerRevision) -> State
     if let Some(Value::Object(t)) = revision.data.get("spec").and_then(|s| s.get("template")) {
         let mut t = t.clone();
         t.remove("$patch");
-        if let Ok(template) = serde_json::from_value::<PodTemplateSpec>(Value::Object(t)) {
+        if let Ok(template) = PodTemplateSpec::from_json(Value::Object(t)) {
             out.spec.template = template;
         }
     }
@@ -113,7 +113,7 @@ pub fn apply_revision(set: &StatefulSet, revision: &ControllerRevision) -> State
 
 /// `history.SortControllerRevisions`: by revision number, then creation time, then name.
 pub fn sort_revisions(revs: &mut [ControllerRevision]) {
-    revs.sort_by(|a, b| {
+    crate::sort::sort_by(revs, |a, b| {
         (a.revision, a.metadata.creation_timestamp, &a.metadata.name).cmp(&(
             b.revision,
             b.metadata.creation_timestamp,
