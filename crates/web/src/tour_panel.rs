@@ -705,17 +705,20 @@ fn part_view(ui: Ui, part: Part) -> impl IntoView {
                                 <pre>
                                     <code>{cmd.clone()}</code>
                                 </pre>
+                                // The accessible name is exactly "Run: <command>" (one
+                                // text run, so no spacing differs between browsers).
                                 <button
                                     type="button"
                                     class="run"
+                                    data-command=cmd.clone()
                                     on:click=move |_| {
                                         for l in line.split('\n') {
                                             ui.run_line(l.to_string());
                                         }
                                     }
                                 >
-                                    "Run"
-                                    <span class="visually-hidden">": " {cmd}</span>
+                                    <span aria-hidden="true">"Run"</span>
+                                    <span class="visually-hidden">{run_label(&cmd)}</span>
                                 </button>
                             </li>
                         }
