@@ -639,11 +639,13 @@ pub fn init(ui: Ui, restored: Option<(String, u32)>, from_link: bool) {
         restored.as_ref().map(|(n, s)| (n.as_str(), *s)),
         from_link,
     );
-    if let Some(m) = msg {
-        ui.tour.error.set(Some(m));
-    }
     if let Some(s) = start {
         load_tour(ui, s.name, s.step, s.fresh);
+    }
+    // After `load_tour`, which clears old errors: a refused `?tour=` stays visible even
+    // when the stored tour opens instead.
+    if let Some(m) = msg {
+        ui.tour.error.set(Some(m));
     }
 }
 
