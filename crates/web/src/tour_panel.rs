@@ -639,11 +639,13 @@ pub fn init(ui: Ui, restored: Option<(String, u32)>, from_link: bool) {
         restored.as_ref().map(|(n, s)| (n.as_str(), *s)),
         from_link,
     );
-    if let Some(m) = msg {
-        ui.tour.error.set(Some(m));
-    }
     if let Some(s) = start {
         load_tour(ui, s.name, s.step, s.fresh);
+    }
+    // After `load_tour`, which clears old errors: a refused `?tour=` stays visible even
+    // when the stored tour opens instead.
+    if let Some(m) = msg {
+        ui.tour.error.set(Some(m));
     }
 }
 
@@ -705,17 +707,20 @@ fn part_view(ui: Ui, part: Part) -> impl IntoView {
                                 <pre>
                                     <code>{cmd.clone()}</code>
                                 </pre>
+                                // The accessible name is exactly "Run: <command>" (one
+                                // text run, so no spacing differs between browsers).
                                 <button
                                     type="button"
                                     class="run"
+                                    data-command=cmd.clone()
                                     on:click=move |_| {
                                         for l in line.split('\n') {
                                             ui.run_line(l.to_string());
                                         }
                                     }
                                 >
-                                    "Run"
-                                    <span class="visually-hidden">": " {cmd}</span>
+                                    <span aria-hidden="true">"Run"</span>
+                                    <span class="visually-hidden">{run_label(&cmd)}</span>
                                 </button>
                             </li>
                         }
