@@ -259,6 +259,17 @@ test('narrow (360 px) and dark: fills the width without overflow, 0 axe violatio
   await ctx.close();
 });
 
+test('the documented snippet at 360 px in the dark theme: the tour step, no overflow, 0 axe violations', async () => {
+  const { ctx, p, errs } = await openEmbed('tour=statefulset-basics&step=3&panels=tour,cluster,terminal&theme=dark', { width: 360, height: 640 });
+  await p.locator('.tour-status', { hasText: /^Step 3 of/ }).waitFor({ timeout: 30_000 });
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
+  assert.deepEqual(await axe(p), []);
+  await shot(p, 'embed-snippet-narrow-dark');
+  assert.deepEqual(errs, []);
+  await ctx.close();
+});
+
 test('query parameters: panels, readonly, autoplay; invalid values give a visible notice', async () => {
   const { ctx, p, errs } = await openEmbed('id=params&panels=cluster,playback,bogus&readonly=1&autoplay=0&speed=99&theme=neon', { width: 800, height: 600 });
   const notice = p.getByRole('status').filter({ hasText: 'Page settings' });
