@@ -262,6 +262,11 @@ test('narrow (360 px) and dark: fills the width without overflow, 0 axe violatio
 test('the documented snippet at 360 px in the dark theme: the tour step, no overflow, 0 axe violations', async () => {
   const { ctx, p, errs } = await openEmbed('tour=statefulset-basics&step=3&panels=tour,cluster,terminal&theme=dark', { width: 360, height: 640 });
   await p.locator('.tour-status', { hasText: /^Step 3 of/ }).waitFor({ timeout: 30_000 });
+  // The readers get the cluster step 3 expects: steps 1 and 2 ran before it showed.
+  for (const name of ['web-0', 'web-1']) {
+    await p.waitForFunction((n) => /^Pod [\w-]+, Running, Ready, worker-\d+, image registry\.k8s\.io\/nginx-slim:0\.8$/
+      .test(document.querySelector(`[role="listitem"][data-pod="${n}"]`)?.getAttribute('aria-label') ?? ''), name, { timeout: 10_000 });
+  }
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
   assert.deepEqual(await axe(p), []);

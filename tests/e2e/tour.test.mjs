@@ -173,3 +173,40 @@ test('complete the tour again by typing every command in the terminal', async ()
   console.log(`tour by typing: ${TITLES.length} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s (slowest step ${Math.max(...times)} ms)`);
   assert.deepEqual(errors, []);
 });
+
+test('?tour=statefulset-basics&step=3 on a fresh browser opens with steps 1 and 2 already run', async () => {
+  // A fresh context: no stored scenario, so the page opens the tour on a fresh cluster and
+  // fast-forwards it (a restored cluster would only move the panel).
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const fresh = await context.newPage();
+  const freshErrors = [];
+  fresh.on('pageerror', (e) => freshErrors.push(String(e)));
+  fresh.on('console', (m) => { if (m.type() === 'error') freshErrors.push(m.text()); });
+  const t0 = Date.now();
+  await fresh.goto(`${server.url}?tour=statefulset-basics&step=3`);
+  await waitForMount(fresh);
+  const mounted = Date.now();
+  const pod = (name) => fresh.locator(`[role="listitem"][data-pod="${name}"]`);
+  for (const name of ['web-0', 'web-1']) {
+    await fresh.waitForFunction((n) => {
+      const el = document.querySelector(`[role="listitem"][data-pod="${n}"]`);
+      return el && / Running, Ready, worker-\d+, image registry\.k8s\.io\/nginx-slim:0\.8$/.test(el.getAttribute('aria-label') ?? '');
+    }, name, { timeout: 20_000, polling: 50 });
+    assert.match(await pod(name).getAttribute('aria-label'),
+      new RegExp(`^Pod ${name}, Running, Ready, worker-\\d+, image registry\\.k8s\\.io/nginx-slim:0\\.8$`));
+  }
+  const ready = Date.now();
+  await fresh.waitForFunction((want) => [...document.querySelectorAll('.tour-status')]
+    .some((e) => e.textContent.startsWith(want)), `Step 3 of ${TITLES.length}`, { timeout: 20_000, polling: 50 });
+  const title = (await fresh.getByRole('region', { name: 'Tours', exact: true }).locator('#tour-step-title').textContent()).trim();
+  assert.equal(title, TITLES[2]);
+  // The terminal shows what ran to get here, through the same path as the Run buttons.
+  const log = await fresh.getByRole('log', { name: 'Terminal output', exact: true }).textContent();
+  assert.match(log, new RegExp(`Opening at step 3 of ${TITLES.length}: running steps 1 to 2 first\\.`));
+  assert.match(log, /\$ kubectl apply -f https:\/\/k8s\.io\/examples\/application\/web\/web\.yaml/);
+  assert.match(log, /\$ kubectl get pods -l app=nginx/);
+  console.log(`?step=3: mounted after ${mounted - t0} ms, web-0 and web-1 Running and Ready after ${ready - t0} ms (wall)`);
+  await fresh.screenshot({ path: path.join(ARTIFACTS, 'tour-step-3.png'), fullPage: true });
+  assert.deepEqual(freshErrors, []);
+  await context.close();
+});

@@ -92,7 +92,9 @@
 //! in tours (`--replicas`, `--type`, `-p`, `--cascade`, `--image`). A multi-line command
 //! counts as run when its first line was.
 
+use crate::checkdoc::{for_terminal, is_watch, settle, SETTLE_CAP_MS};
 use crate::session::{Session, Submit, World};
+use crate::shell::Stream;
 use ordinal_model::dns::{resolve, RecordType, Resolution};
 use ordinal_model::objects::{PersistentVolumeClaim, Pod, Service, StatefulSet};
 use ordinal_model::Cluster;
@@ -106,6 +108,9 @@ pub const MAX_STEPS: usize = 200;
 /// Most commands kept per step (the oldest are dropped).
 const MAX_RECORDED: usize = 1000;
 const NS: &str = "default";
+/// How long [`TourProgress::fast_forward`] lets virtual time run for one step's check after
+/// its commands, at most (10 virtual minutes).
+pub const FAST_FORWARD_STEP_CAP_MS: u64 = 600_000;
 
 /// A parse error: the file, the 1-based line and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1430,6 +1435,32 @@ pub fn baseline(cluster: &Cluster) -> Baseline {
 // ---------------------------------------------------------------------------------------------
 // Progress
 
+/// A step whose check did not pass while [`TourProgress::fast_forward`] ran the steps before
+/// the one asked for: the tour stays at that step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FastForwardError {
+    /// The step whose check did not pass (0-based).
+    pub step: usize,
+    pub title: String,
+    /// Why its check is not done (the check's first failing clause).
+    pub detail: String,
+}
+
+impl fmt::Display for FastForwardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Step {} (\"{}\") did not pass its check within {} virtual minutes of its commands ({}); the tour stopped there.",
+            self.step + 1,
+            self.title,
+            FAST_FORWARD_STEP_CAP_MS / 60_000,
+            self.detail
+        )
+    }
+}
+
+impl std::error::Error for FastForwardError {}
+
 /// A learner's way through a tour: the current step, commands run per step, baselines and
 /// which steps are done.
 #[derive(Debug, Clone)]
@@ -1548,6 +1579,106 @@ impl TourProgress {
         let world = session.world().borrow();
         let files = WorldFiles(&world);
         self.evaluate(world.cluster(), &files)
+    }
+
+    /// Opens the tour at `to_step` (0-based, clamped) the way a reader who did the earlier
+    /// steps would find it: runs the commands of every step before it, in order, through
+    /// [`TourProgress::submit`] (the Run buttons' path), then lets virtual time run until that
+    /// step's check passes — at most [`FAST_FORWARD_STEP_CAP_MS`] — and marks it done.
+    ///
+    /// Pacing is check-doc's (a reader waits): before each command typed into the terminal,
+    /// virtual time runs until the StatefulSets have converged (at most
+    /// [`SETTLE_CAP_MS`]); a pod shell still open when a `kubectl` command comes is left with
+    /// `exit`; a watch (`kubectl get -w`) runs under the script rule (it ends after 5 idle
+    /// virtual seconds) so it never blocks. Time only moves virtually: no wall-clock waits.
+    ///
+    /// `out` receives a transcript as a terminal shows it (prompt + command, then output).
+    /// On `Err` the tour stays at the step whose check did not pass.
+    pub fn fast_forward(
+        &mut self,
+        session: &mut Session,
+        to_step: usize,
+        out: &mut Vec<(Stream, String)>,
+    ) -> Result<(), FastForwardError> {
+        let to_step = to_step.min(self.tour.steps.len() - 1);
+        for i in 0..to_step {
+            self.go_to(i, session.world().borrow().cluster());
+            let commands = self.tour.steps[i].commands.clone();
+            for cmd in &commands {
+                self.fast_forward_command(session, cmd, out);
+            }
+            let start = session.now().ms();
+            let deadline = start + FAST_FORWARD_STEP_CAP_MS;
+            let mut r = self.evaluate_session(session);
+            while !r.done {
+                let now = session.now().ms();
+                if now >= deadline {
+                    return Err(FastForwardError {
+                        step: i,
+                        title: self.tour.steps[i].title.clone(),
+                        detail: r.detail,
+                    });
+                }
+                // Every model event is an instant the check could turn true (and a transient
+                // state, such as Terminating, could be missed by a coarser step).
+                let next = session
+                    .world()
+                    .borrow()
+                    .cluster()
+                    .next_wake()
+                    .map(|t| t.ms())
+                    .filter(|t| *t > now)
+                    .unwrap_or(now + 1000)
+                    .min(deadline);
+                session.advance_ms(next - now);
+                out.extend(session.poll());
+                r = self.evaluate_session(session);
+            }
+        }
+        self.go_to(to_step, session.world().borrow().cluster());
+        Ok(())
+    }
+
+    /// One of a step's commands (its lines as written), paced like check-doc's reader.
+    fn fast_forward_command(
+        &mut self,
+        session: &mut Session,
+        cmd: &str,
+        out: &mut Vec<(Stream, String)>,
+    ) {
+        if session.wants_input() && for_terminal(cmd) {
+            self.fast_forward_line(session, "exit", out);
+        }
+        let watch = is_watch(cmd);
+        if !session.wants_input() && !watch {
+            settle(session, SETTLE_CAP_MS, |s| out.extend(s.poll()));
+        }
+        let saved = session.world().borrow().script_mode;
+        if watch {
+            session.world().borrow_mut().script_mode = true;
+        }
+        for line in cmd.split('\n') {
+            self.fast_forward_line(session, line, out);
+        }
+        if session.continuing() {
+            session.end_of_input();
+            session.run_until_blocked();
+            out.extend(session.poll());
+        }
+        session.world().borrow_mut().script_mode = saved;
+    }
+
+    fn fast_forward_line(
+        &mut self,
+        session: &mut Session,
+        line: &str,
+        out: &mut Vec<(Stream, String)>,
+    ) {
+        out.extend(session.poll());
+        out.push((Stream::Stdout, format!("{}{line}\n", session.prompt())));
+        self.submit(session, line);
+        session.run_until_blocked();
+        out.extend(session.poll());
     }
 
     /// "Step 3 of 12: done" / "Step 3 of 12: not done yet" (as of the last evaluation).

@@ -12,6 +12,14 @@
 //! body is size-capped by `Tour::parse`, parse errors are shown naming the line, and links in
 //! the Markdown are only followed for `http(s)` targets.
 //!
+//! Opening at a step (`?tour=…&step=N` on a fresh cluster) fast-forwards: the commands of
+//! steps 1..N-1 run through the same `TourProgress::submit`, in virtual time
+//! (`TourProgress::fast_forward`), so step N finds the cluster it expects. A cluster restored
+//! from storage or a share link is not fast-forwarded (it already is where the learner was),
+//! and neither are "Previous step", "Next step" and the host API's [`go_to_step`]: those move
+//! the panel only, like turning a page — running commands (and forking the timeline) behind
+//! a learner's or host's back would rewrite a cluster they may have shaped themselves.
+//!
 //! For the host API (embed / postMessage): [`go_to_step`] and [`tour_state`].
 
 use leptos::prelude::*;
@@ -317,6 +325,8 @@ pub fn run_label(command: &str) -> String {
 pub struct ActiveTour {
     pub name: String,
     pub progress: TourProgress,
+    /// A notice for the tour panel, shown once (opening at a step stopped early).
+    pub notice: Option<String>,
 }
 
 /// Tour inputs, applied on the model's tick like every other input.
@@ -366,14 +376,36 @@ pub fn apply(e: &mut Engine, cmd: TourCmd, out: &mut TickOut) {
                     format!("Tour \"{}\": a fresh cluster (seed {seed}).\n", tour.title),
                 ));
             }
-            let progress = e.session.with_timeline(|tl| {
-                let mut p = TourProgress::new(*tour, tl.cluster());
-                if step > 0 {
-                    p.go_to(step, tl.cluster());
+            let mut progress = e
+                .session
+                .with_timeline(|tl| TourProgress::new(*tour, tl.cluster()));
+            let mut notice = None;
+            if step > 0 && fresh {
+                // A docs writer's `?tour=…&step=N` on a fresh cluster: readers get the
+                // cluster step N expects (the earlier steps' commands run, in virtual time).
+                // A restored or shared cluster already carries its state: only the panel moves.
+                let total = progress.tour().steps.len();
+                out.output.push((
+                    Stream::Stdout,
+                    format!(
+                        "Opening at step {} of {total}: running steps 1 to {step} first.\n",
+                        step + 1
+                    ),
+                ));
+                if let Err(err) = progress.fast_forward(&mut e.session, step, &mut out.output) {
+                    out.output.push((Stream::Stderr, format!("{err}\n")));
+                    notice = Some(err.to_string());
                 }
-                p
+                e.prompt = e.session.prompt().into();
+            } else if step > 0 {
+                e.session
+                    .with_timeline(|tl| progress.go_to(step, tl.cluster()));
+            }
+            e.tour = Some(ActiveTour {
+                name,
+                progress,
+                notice,
             });
-            e.tour = Some(ActiveTour { name, progress });
         }
         TourCmd::Go(i) => with_progress(e, |p, c| p.go_to(i, c)),
         TourCmd::Next => with_progress(e, |p, c| p.next(c)),
@@ -474,6 +506,9 @@ pub fn sync(ui: &Ui, e: &mut Engine, s: &mut TourSync, rv: u64, now: u64, wall: 
         s.gen = e.tour_gen;
         force = true;
         ui.tour.step.set(e.tour.as_ref().map(step_view));
+        if let Some(n) = e.tour.as_mut().and_then(|t| t.notice.take()) {
+            ui.tour.error.set(Some(n));
+        }
         if e.tour.is_none() {
             ui.tour.status.set(None);
         }

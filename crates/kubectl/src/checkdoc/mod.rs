@@ -294,7 +294,7 @@ fn next_is_output(items: &[Item], idx: usize) -> bool {
 }
 
 /// Is this command line a `kubectl get … -w`?
-fn is_watch(cmd: &str) -> bool {
+pub(crate) fn is_watch(cmd: &str) -> bool {
     let words: Vec<&str> = cmd.split_whitespace().collect();
     words.contains(&"kubectl")
         && words.contains(&"get")
@@ -309,7 +309,7 @@ fn is_watch(cmd: &str) -> bool {
 }
 
 /// A command typed into the learner's terminal rather than a pod's shell.
-fn for_terminal(cmd: &str) -> bool {
+pub(crate) fn for_terminal(cmd: &str) -> bool {
     cmd.split(|c: char| c.is_whitespace() || c == ';' || c == '(' || c == '|' || c == '&')
         .any(|w| w == "kubectl" || w == "sim")
 }
@@ -327,6 +327,130 @@ fn text_lines(s: &str) -> Vec<String> {
     s.split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
         .collect()
+}
+
+/// Lets virtual time run until every StatefulSet has converged (see the module docs) or
+/// `cap_ms` virtual ms pass; `between` runs after each advance (output already drained).
+/// Does nothing while a job runs (a pod shell is open).
+pub(crate) fn settle(s: &mut Session, cap_ms: u64, mut between: impl FnMut(&mut Session)) {
+    if s.busy() {
+        return;
+    }
+    let deadline = s.now().ms() + cap_ms;
+    for _ in 0..100_000 {
+        if converged(s) {
+            return;
+        }
+        let now = s.now().ms();
+        if now >= deadline {
+            return;
+        }
+        let next = s
+            .world()
+            .borrow()
+            .cluster()
+            .next_wake()
+            .map(|t| t.ms())
+            .filter(|t| *t > now)
+            .unwrap_or(now + 1000)
+            .min(deadline);
+        s.advance_ms(next - now);
+        let _ = s.poll();
+        between(s);
+    }
+}
+
+/// Has every StatefulSet converged, and are the Pods the reader deleted gone?
+pub(crate) fn converged(s: &Session) -> bool {
+    let world = s.world().borrow();
+    let c = world.cluster();
+    let pods = c.list::<Pod>(None);
+    // A Pod the reader deleted (no owner: `kubectl run --rm`'s busybox, which ignores
+    // SIGTERM and goes after its 30 s grace period) is gone by the time they get to the
+    // next command; Pods a garbage collector is deleting are not waited for.
+    if pods
+        .iter()
+        .any(|p| p.metadata.deletion_timestamp.is_some() && p.metadata.owner_references.is_empty())
+    {
+        return false;
+    }
+    for sts in c.list::<StatefulSet>(None) {
+        if sts.metadata.deletion_timestamp.is_some() {
+            continue;
+        }
+        let r = sts.spec.replicas.unwrap_or(1);
+        let st = &sts.status;
+        if st.observed_generation.unwrap_or(0) < sts.metadata.generation
+            || st.replicas != r
+            || st.ready_replicas != r
+        {
+            return false;
+        }
+        let strategy = sts.spec.update_strategy.as_ref();
+        let on_delete = strategy
+            .and_then(|s| s.type_.as_deref())
+            .is_some_and(|t| t == "OnDelete");
+        if !on_delete {
+            let partition = strategy
+                .and_then(|s| s.rolling_update.as_ref())
+                .and_then(|r| r.partition)
+                .unwrap_or(0);
+            if st.updated_replicas < (r - partition).max(0) {
+                return false;
+            }
+        }
+        // The status may lag behind the Pods (the controller has not seen a deletion yet):
+        // look at the Pods themselves too.
+        let uid = &sts.metadata.uid;
+        let owned: Vec<&&Pod> = pods
+            .iter()
+            .filter(|p| p.metadata.owner_references.iter().any(|o| &o.uid == uid))
+            .collect();
+        if owned.len() != r as usize
+            || owned
+                .iter()
+                .any(|p| p.metadata.deletion_timestamp.is_some() || !p.is_running_and_ready())
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// Polls the background watch. `ending`: apply the script rule (end after 5 idle
+/// seconds); otherwise it keeps running however long the foreground takes.
+fn poll_bg(bg: &mut Option<Bg>, s: &Session, ending: bool) -> Option<TaskPoll> {
+    let bg = bg.as_mut()?;
+    if bg.done {
+        return Some(TaskPoll::Done(0));
+    }
+    let world = s.world().clone();
+    let saved = world.borrow().script_mode;
+    world.borrow_mut().script_mode = ending;
+    let mut host = SessionHost {
+        world: world.clone(),
+    };
+    let mut last = TaskPoll::Pending { wake_at_ms: None };
+    for _ in 0..10_000 {
+        last = bg.job.poll(&mut host, &mut bg.io);
+        for (_, t) in bg.io.take_out() {
+            if bg.out.len() < MAX_CAPTURE {
+                bg.out.push_str(&t);
+            }
+        }
+        match last {
+            TaskPoll::Done(_) => {
+                bg.done = true;
+                break;
+            }
+            TaskPoll::Pending {
+                wake_at_ms: Some(t),
+            } if t <= world.borrow().now().ms() => continue,
+            _ => break,
+        }
+    }
+    world.borrow_mut().script_mode = saved;
+    Some(last)
 }
 
 impl Runner<'_> {
@@ -399,89 +523,13 @@ impl Runner<'_> {
         });
     }
 
-    /// Lets virtual time run until every StatefulSet has converged (see the module docs).
+    /// Lets virtual time run until every StatefulSet has converged (see the module docs),
+    /// the background watch reading along.
     fn settle(&mut self) {
-        if self.s.busy() {
-            return;
-        }
-        let deadline = self.s.now().ms() + SETTLE_CAP_MS;
-        for _ in 0..100_000 {
-            if self.converged() {
-                return;
-            }
-            let now = self.s.now().ms();
-            if now >= deadline {
-                return;
-            }
-            let next = self
-                .s
-                .world()
-                .borrow()
-                .cluster()
-                .next_wake()
-                .map(|t| t.ms())
-                .filter(|t| *t > now)
-                .unwrap_or(now + 1000)
-                .min(deadline);
-            self.s.advance_ms(next - now);
-            let _ = self.s.poll();
-            self.poll_bg(false);
-        }
-    }
-
-    fn converged(&self) -> bool {
-        let world = self.s.world().borrow();
-        let c = world.cluster();
-        let pods = c.list::<Pod>(None);
-        // A Pod the reader deleted (no owner: `kubectl run --rm`'s busybox, which ignores
-        // SIGTERM and goes after its 30 s grace period) is gone by the time they get to the
-        // next command; Pods a garbage collector is deleting are not waited for.
-        if pods.iter().any(|p| {
-            p.metadata.deletion_timestamp.is_some() && p.metadata.owner_references.is_empty()
-        }) {
-            return false;
-        }
-        for sts in c.list::<StatefulSet>(None) {
-            if sts.metadata.deletion_timestamp.is_some() {
-                continue;
-            }
-            let r = sts.spec.replicas.unwrap_or(1);
-            let st = &sts.status;
-            if st.observed_generation.unwrap_or(0) < sts.metadata.generation
-                || st.replicas != r
-                || st.ready_replicas != r
-            {
-                return false;
-            }
-            let strategy = sts.spec.update_strategy.as_ref();
-            let on_delete = strategy
-                .and_then(|s| s.type_.as_deref())
-                .is_some_and(|t| t == "OnDelete");
-            if !on_delete {
-                let partition = strategy
-                    .and_then(|s| s.rolling_update.as_ref())
-                    .and_then(|r| r.partition)
-                    .unwrap_or(0);
-                if st.updated_replicas < (r - partition).max(0) {
-                    return false;
-                }
-            }
-            // The status may lag behind the Pods (the controller has not seen a deletion yet):
-            // look at the Pods themselves too.
-            let uid = &sts.metadata.uid;
-            let owned: Vec<&&Pod> = pods
-                .iter()
-                .filter(|p| p.metadata.owner_references.iter().any(|o| &o.uid == uid))
-                .collect();
-            if owned.len() != r as usize
-                || owned
-                    .iter()
-                    .any(|p| p.metadata.deletion_timestamp.is_some() || !p.is_running_and_ready())
-            {
-                return false;
-            }
-        }
-        true
+        let bg = &mut self.bg;
+        settle(&mut self.s, SETTLE_CAP_MS, |s| {
+            poll_bg(bg, s, false);
+        });
     }
 
     // ---- the background watch ----
@@ -504,40 +552,9 @@ impl Runner<'_> {
         self.poll_bg(true);
     }
 
-    /// Polls the background watch. `ending`: apply the script rule (end after 5 idle
-    /// seconds); otherwise it keeps running however long the foreground takes.
+    /// Polls the background watch (see [`poll_bg`]).
     fn poll_bg(&mut self, ending: bool) -> Option<TaskPoll> {
-        let bg = self.bg.as_mut()?;
-        if bg.done {
-            return Some(TaskPoll::Done(0));
-        }
-        let world = self.s.world().clone();
-        let saved = world.borrow().script_mode;
-        world.borrow_mut().script_mode = ending;
-        let mut host = SessionHost {
-            world: world.clone(),
-        };
-        let mut last = TaskPoll::Pending { wake_at_ms: None };
-        for _ in 0..10_000 {
-            last = bg.job.poll(&mut host, &mut bg.io);
-            for (_, t) in bg.io.take_out() {
-                if bg.out.len() < MAX_CAPTURE {
-                    bg.out.push_str(&t);
-                }
-            }
-            match last {
-                TaskPoll::Done(_) => {
-                    bg.done = true;
-                    break;
-                }
-                TaskPoll::Pending {
-                    wake_at_ms: Some(t),
-                } if t <= world.borrow().now().ms() => continue,
-                _ => break,
-            }
-        }
-        world.borrow_mut().script_mode = saved;
-        Some(last)
+        poll_bg(&mut self.bg, &self.s, ending)
     }
 
     /// Runs the background watch until it has been idle for 5 virtual seconds.
