@@ -1,14 +1,15 @@
 //! Benchmark: what the page's engine does per frame while 0 → N pods start (Parallel),
 //! natively, at 1× and 16×.
 //!
-//!     cargo run --release -p ordinal-kubectl --example bench_frame [N] [VIRTUAL_S]
+//!     cargo run --release -p ordinal-kubectl --example bench_frame [N] [VIRTUAL_S] [clone]
 //!
 //! Drives a `Session` like crates/web/src/engine.rs (`kubectl apply -f web-parallel.yaml`,
 //! `kubectl scale sts web --replicas=N`, then 60 Hz frames that each add 16.7 ms × speed of
 //! virtual time and run the model within a 7 ms budget) and prints percentiles of CPU time per
 //! frame two ways: `slices` (budget checked between 50 virtual ms slices, `advance_ms`) and
 //! `bounded` (budget checked every 8 timers, `advance_ms_bounded`). Also prints what one
-//! Timeline checkpoint (a `Cluster` clone) costs with N pods. Numbers only, nothing asserted.
+//! Timeline checkpoint (a `Cluster` clone) costs with N pods, and what cloning its public parts
+//! costs (`clone` runs 1× only). Numbers only, nothing asserted.
 
 use ordinal_kubectl::Session;
 
@@ -95,6 +96,40 @@ fn run(n: u32, speed: f64, virtual_s: u64, bounded: bool) {
         for _ in 0..reps {
             std::hint::black_box(s.with_timeline(|tl| tl.cluster().clone()));
         }
+        let part = |name: &str, f: &dyn Fn(&ordinal_model::Cluster)| {
+            let w = cpu_ms();
+            for _ in 0..reps {
+                s.with_timeline(|tl| f(tl.cluster()));
+            }
+            println!(
+                "          of which {name}: {:.2} ms",
+                (cpu_ms() - w) / reps as f64
+            );
+        };
+        part("api", &|c| drop(std::hint::black_box(c.api.clone())));
+        part("kubelet", &|c| {
+            drop(std::hint::black_box(c.kubelet.clone()))
+        });
+        part("statefulset", &|c| {
+            drop(std::hint::black_box(c.statefulset.clone()))
+        });
+        part("scheduler", &|c| {
+            drop(std::hint::black_box(c.scheduler.clone()))
+        });
+        part("volume", &|c| drop(std::hint::black_box(c.volume.clone())));
+        part("endpoints", &|c| {
+            drop(std::hint::black_box(c.endpoints.clone()))
+        });
+        part("gc", &|c| drop(std::hint::black_box(c.gc.clone())));
+        part("nodelifecycle", &|c| {
+            drop(std::hint::black_box(c.nodelifecycle.clone()))
+        });
+        part("reasons", &|c| {
+            drop(std::hint::black_box(c.reasons().clone()))
+        });
+        part("inputs", &|c| {
+            drop(std::hint::black_box(c.inputs().to_vec()))
+        });
         println!(
             "        one Cluster clone (a Timeline checkpoint, every 20 virtual s) with {n} pods: {:.2} ms",
             (cpu_ms() - w) / reps as f64
@@ -106,7 +141,12 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: u32 = args.first().and_then(|a| a.parse().ok()).unwrap_or(200);
     let virtual_s: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(60);
-    for speed in [1.0, 16.0] {
+    let speeds: &[f64] = if args.get(2).is_some_and(|a| a == "clone") {
+        &[1.0]
+    } else {
+        &[1.0, 16.0]
+    };
+    for &speed in speeds {
         for bounded in [false, true] {
             run(n, speed, virtual_s, bounded);
         }
