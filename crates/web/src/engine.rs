@@ -21,11 +21,11 @@ const FAST_BUDGET_MS: f64 = 6.0;
 /// The most virtual ms one "as fast as possible" frame moves.
 const FAST_MAX_VIRTUAL_MS: u64 = 60_000;
 /// Model work per frame at a fixed speed before the rest carries over (wall ms).
-const FRAME_BUDGET_MS: f64 = 7.0;
+const FRAME_BUDGET_MS: f64 = 4.0;
 /// Virtual ms advanced per slice at a fixed speed.
 const SLICE_MS: f64 = 50.0;
 /// Model timers (controller syncs) run between two checks of the frame budget.
-const HANDLES_PER_BUDGET_CHECK: usize = 8;
+const HANDLES_PER_BUDGET_CHECK: usize = 2;
 /// How far "Step" searches for the next change (virtual ms).
 const STEP_LIMIT_MS: u64 = 600_000;
 
