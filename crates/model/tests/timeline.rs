@@ -151,17 +151,29 @@ fn bounded_advancing_makes_the_straight_run_history() {
     let mut straight = Timeline::new(Default::default(), 7);
     script(&mut straight, &mut |tl, t| tl.advance_to(t));
     let mut stopped_short = 0;
+    let mut applied_mid_instant = false;
     let mut bounded = Timeline::new(Default::default(), 7);
     script(&mut bounded, &mut |tl, t| {
         while !tl.advance_bounded(t, 3) {
             stopped_short += 1;
-            // An input may arrive while an instant is half run: it must land after all of it.
-            if stopped_short == 40 {
+            // An input may arrive while an instant is half run (timers still due now): it
+            // must land after all of them, as replay applies it.
+            // Only a half-run instant whose remaining timers write tells the orders apart.
+            let rest_writes = || {
+                let mut rest = tl.clone();
+                let rv = rest.cluster().api.resource_version();
+                rest.advance_to(rest.now());
+                rest.cluster().api.resource_version() != rv
+            };
+            let half_run = tl.cluster().next_wake().is_some_and(|w| w <= tl.now());
+            if !applied_mid_instant && half_run && rest_writes() {
+                applied_mid_instant = true;
                 tl.apply(svc("mid")).unwrap();
             }
         }
     });
     assert!(stopped_short > 100, "stopped short {stopped_short} times");
+    assert!(applied_mid_instant);
     // The extra input is the only difference: replaying the bounded run's inputs straight
     // reproduces it exactly.
     let replayed = Timeline::from_inputs(
