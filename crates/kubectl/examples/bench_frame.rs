@@ -5,9 +5,9 @@
 //!
 //! Drives a `Session` like crates/web/src/engine.rs (`kubectl apply -f web-parallel.yaml`,
 //! `kubectl scale sts web --replicas=N`, then 60 Hz frames that each add 16.7 ms × speed of
-//! virtual time and run the model within a 7 ms budget) and prints percentiles of CPU time per
+//! virtual time and run the model within a 4 ms budget) and prints percentiles of CPU time per
 //! frame two ways: `slices` (budget checked between 50 virtual ms slices, `advance_ms`) and
-//! `bounded` (budget checked every 8 timers, `advance_ms_bounded`). Also prints what one
+//! `bounded` (budget checked every 2 timers, `advance_ms_bounded`). Also prints what one
 //! Timeline checkpoint (a `Cluster` clone) costs with N pods, and what cloning its public parts
 //! costs (`clone` runs 1× only). Numbers only, nothing asserted.
 
@@ -34,10 +34,10 @@ fn cpu_ms() -> f64 {
 }
 
 const FRAME_MS: f64 = 1000.0 / 60.0;
-const FRAME_BUDGET_MS: f64 = 7.0;
+const FRAME_BUDGET_MS: f64 = 4.0;
 const MAX_FRAME_MS: f64 = 100.0;
 const SLICE_MS: f64 = 50.0;
-const HANDLES_PER_BUDGET_CHECK: usize = 8;
+const HANDLES_PER_BUDGET_CHECK: usize = 2;
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
     let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
