@@ -371,6 +371,28 @@ impl Session {
         self.advance_to(target);
     }
 
+    /// [`Session::advance_ms`] that runs at most `max_handles` model timers
+    /// ([`Timeline::advance_bounded`]) and returns how many virtual ms it moved; less than
+    /// `ms` means it stopped early and the rest is still to run (the page's frame budget).
+    pub fn advance_ms_bounded(&mut self, ms: u64, max_handles: usize) -> u64 {
+        let start = self.now();
+        let target = start.plus_ms(ms);
+        let step = match self.wake_at {
+            Some(w) if self.job.is_some() && w > start.ms() && w < target.ms() => Time(w),
+            _ => target,
+        };
+        let done = self
+            .world
+            .borrow_mut()
+            .timeline
+            .advance_bounded(step, max_handles);
+        if self.job.is_some() && (done || self.now() > start) {
+            self.poll_job();
+        }
+        // Report whole ms moved (`done` with a job wake-up moved exactly to `step`).
+        self.now().ms().saturating_sub(start.ms())
+    }
+
     fn advance_to(&mut self, target: Time) {
         // Advance in steps no longer than the job's wake-up so blocking commands observe
         // intermediate instants.

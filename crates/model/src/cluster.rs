@@ -142,13 +142,31 @@ impl Cluster {
 
     /// Runs every timer due at or before `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: Time) {
+        self.run_until_bounded(t, usize::MAX);
+    }
+
+    /// [`Cluster::run_until`] that stops after `max_handles` timers have run, with the clock
+    /// at the last one's instant, so a caller with a wall-clock budget (the page's frame) can
+    /// split one heavy stretch of virtual time (200 pods starting at once) across frames.
+    /// Returns true when it reached `t`. Splitting never changes the history: the timers left
+    /// over run next, in the same order; callers must finish the instant (`run_until(now)`)
+    /// before applying an input, as inputs land after every timer of their instant.
+    pub fn run_until_bounded(&mut self, t: Time, max_handles: usize) -> bool {
         let mut same_instant = 0u32;
         let mut instant = self.now;
+        let mut handled = 0usize;
         loop {
             self.dispatch();
+            if handled >= max_handles {
+                if self.timers.next_at().is_some_and(|at| at <= t) {
+                    return false;
+                }
+                break;
+            }
             let Some(wake) = self.timers.pop_due(t) else {
                 break;
             };
+            handled += 1;
             if wake.at == instant {
                 same_instant += 1;
                 if same_instant > SAME_INSTANT_BUDGET {
@@ -163,6 +181,7 @@ impl Cluster {
             self.handle(wake.controller, &wake.key, wake.tag);
         }
         self.set_now(t);
+        true
     }
 
     /// Advances virtual time by `ms`.

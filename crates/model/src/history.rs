@@ -73,6 +73,7 @@ impl Timeline {
     pub fn advance_to(&mut self, t: Time) {
         let from = self.current.now();
         if t <= from {
+            self.finish_instant();
             return;
         }
         let pending: Vec<TimedInput> = self
@@ -90,6 +91,67 @@ impl Timeline {
         }
         self.run_with_checkpoints(t);
         self.end = self.end.max(t);
+    }
+
+    /// [`Timeline::advance_to`] in bounded pieces: runs at most `max_handles` timers per leg
+    /// (a leg ends at a checkpoint, a recorded input or `t`) and returns false when it stopped
+    /// short of `t`, with the clock at the last timer run. Calling it again continues exactly
+    /// where it stopped, so the history is the one `advance_to(t)` makes; the page uses it to
+    /// check its frame budget every few timers instead of once per slice.
+    pub fn advance_bounded(&mut self, t: Time, max_handles: usize) -> bool {
+        if t < self.current.now() {
+            return true;
+        }
+        loop {
+            let now = self.current.now();
+            let next_input = self
+                .inputs
+                .iter()
+                .map(|ti| ti.at_ms)
+                .filter(|at| *at > now.ms() && *at <= t.ms())
+                .min()
+                .map(Time);
+            let last = self.checkpoints.last().map_or(self.start(), |(at, _)| *at);
+            let next_checkpoint = Some(last.plus_ms(CHECKPOINT_INTERVAL_MS)).filter(|c| *c <= t);
+            let stop = [next_input, next_checkpoint]
+                .into_iter()
+                .flatten()
+                .fold(t, Time::min);
+            if !self.current.run_until_bounded(stop, max_handles) {
+                self.end = self.end.max(self.current.now());
+                return false;
+            }
+            // The same order as `advance_to`: a checkpoint at an input's instant is taken
+            // before the input (it holds the state before the inputs of its instant).
+            if next_checkpoint == Some(stop) {
+                self.push_checkpoint();
+            }
+            if next_input == Some(stop) {
+                let same_instant: Vec<Input> = self
+                    .inputs
+                    .iter()
+                    .filter(|ti| ti.at_ms == stop.ms())
+                    .map(|ti| ti.input.clone())
+                    .collect();
+                for input in same_instant {
+                    let _ = self.current.apply(input);
+                }
+            }
+            if stop == t {
+                break;
+            }
+        }
+        self.end = self.end.max(t);
+        true
+    }
+
+    /// Runs the timers left at the current instant by a stopped [`Timeline::advance_bounded`]
+    /// (none otherwise: timers are always scheduled strictly after the instant that sets them).
+    fn finish_instant(&mut self) {
+        let now = self.current.now();
+        if self.current.next_wake().is_some_and(|at| at <= now) {
+            self.current.run_until(now);
+        }
     }
 
     fn run_with_checkpoints(&mut self, t: Time) {
@@ -165,6 +227,8 @@ impl Timeline {
 
     /// Acting in the past: drops the recorded future (inputs and checkpoints after now).
     fn fork_here(&mut self) {
+        // An input lands after every timer of its instant (as replay applies it).
+        self.finish_instant();
         let now = self.current.now();
         if self.in_past() {
             self.inputs.retain(|ti| ti.at_ms <= now.ms());
