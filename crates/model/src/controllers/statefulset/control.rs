@@ -335,53 +335,79 @@ pub fn update_stateful_set(
     let low = r.start + partition;
     let mut ord = r.end;
     while ord >= low {
-        let Some(p) = replicas.get(&ord) else {
-            let name = pod_name(set, ord);
-            why(
-                ctx,
-                Kind::Pod,
-                &r.ns,
-                &name.clone(),
-                StsReason::WaitingForUpdatedPod { pod: name },
-            );
-            return (status, Ok(outcome));
-        };
-        if pod_revision(p) != r.update_rev && !is_terminating(p) {
-            let result = pod_control::delete_pod(ctx, set, p);
-            if let Err(e) = &result {
-                if !e.ends_with("not found") {
-                    return (status, Err(e.clone()));
-                }
-            }
-            why(
-                ctx,
-                Kind::Pod,
-                &r.ns,
-                &p.metadata.name,
-                StsReason::DeletedOutdatedRevision {
-                    pod: p.metadata.name.clone(),
-                    revision: r.update_rev.clone(),
-                    partition: partition as i32,
-                },
-            );
-            status.current_replicas -= 1;
-            return (status, Ok(outcome));
-        }
-        if is_unavailable(p, r.min_ready, r.now) {
-            why(
-                ctx,
-                Kind::Pod,
-                &r.ns,
-                &p.metadata.name,
-                StsReason::WaitingForUpdatedPod {
-                    pod: p.metadata.name.clone(),
-                },
-            );
-            return (status, Ok(outcome));
+        if let Some(result) = rolling_update_ordinal(
+            ctx,
+            set,
+            &r,
+            ord,
+            replicas.get(&ord).copied(),
+            partition,
+            &mut status,
+        ) {
+            return (status, result.map(|()| outcome));
         }
         ord -= 1;
     }
     (status, Ok(outcome))
+}
+
+/// One ordinal of `updateStatefulSet`'s RollingUpdate loop (highest ordinal first, down to the
+/// partition), shared by the full round and the indexed fast path. `Some` ends the round: the
+/// first outdated pod was deleted, or the first unavailable one is waited on (a missing ordinal
+/// is an unavailable stub); `None` moves on to the next lower ordinal.
+fn rolling_update_ordinal(
+    ctx: &mut Ctx<'_>,
+    set: &StatefulSet,
+    r: &Round<'_>,
+    ord: i64,
+    pod: Option<&Pod>,
+    partition: i64,
+    status: &mut StatefulSetStatus,
+) -> Option<Result<(), String>> {
+    let Some(p) = pod else {
+        let name = pod_name(set, ord);
+        why(
+            ctx,
+            Kind::Pod,
+            &r.ns,
+            &name.clone(),
+            StsReason::WaitingForUpdatedPod { pod: name },
+        );
+        return Some(Ok(()));
+    };
+    if pod_revision(p) != r.update_rev && !is_terminating(p) {
+        if let Err(e) = pod_control::delete_pod(ctx, set, p) {
+            if !e.ends_with("not found") {
+                return Some(Err(e));
+            }
+        }
+        why(
+            ctx,
+            Kind::Pod,
+            &r.ns,
+            &p.metadata.name,
+            StsReason::DeletedOutdatedRevision {
+                pod: p.metadata.name.clone(),
+                revision: r.update_rev.clone(),
+                partition: partition as i32,
+            },
+        );
+        status.current_replicas -= 1;
+        return Some(Ok(()));
+    }
+    if is_unavailable(p, r.min_ready, r.now) {
+        why(
+            ctx,
+            Kind::Pod,
+            &r.ns,
+            &p.metadata.name,
+            StsReason::WaitingForUpdatedPod {
+                pod: p.metadata.name.clone(),
+            },
+        );
+        return Some(Ok(()));
+    }
+    None
 }
 
 /// `updateStatefulSetAfterInvariantEstablished` (feature `MaxUnavailableStatefulSet`).
@@ -842,49 +868,10 @@ pub fn update_stateful_set_fast(
             continue;
         }
         let obj = fetch(ctx.api, ord);
-        let Some(p) = obj.as_ref().and_then(as_pod) else {
-            let name = pod_name(set, ord);
-            why(
-                ctx,
-                Kind::Pod,
-                &r.ns,
-                &name.clone(),
-                StsReason::WaitingForUpdatedPod { pod: name },
-            );
-            return (status, Ok(outcome));
-        };
-        if pod_revision(p) != r.update_rev && !is_terminating(p) {
-            let result = pod_control::delete_pod(ctx, set, p);
-            if let Err(e) = &result {
-                if !e.ends_with("not found") {
-                    return (status, Err(e.clone()));
-                }
-            }
-            why(
-                ctx,
-                Kind::Pod,
-                &r.ns,
-                &p.metadata.name,
-                StsReason::DeletedOutdatedRevision {
-                    pod: p.metadata.name.clone(),
-                    revision: r.update_rev.clone(),
-                    partition: partition as i32,
-                },
-            );
-            status.current_replicas -= 1;
-            return (status, Ok(outcome));
-        }
-        if is_unavailable(p, r.min_ready, r.now) {
-            why(
-                ctx,
-                Kind::Pod,
-                &r.ns,
-                &p.metadata.name,
-                StsReason::WaitingForUpdatedPod {
-                    pod: p.metadata.name.clone(),
-                },
-            );
-            return (status, Ok(outcome));
+        let pod = obj.as_ref().and_then(as_pod);
+        if let Some(result) = rolling_update_ordinal(ctx, set, &r, ord, pod, partition, &mut status)
+        {
+            return (status, result.map(|()| outcome));
         }
         ord -= 1;
     }
