@@ -488,6 +488,18 @@ pub fn Editor() -> impl IntoView {
             .collect::<Vec<_>>()
     };
 
+    // Shown on one line beside Apply (ellipsised, full text in the tooltip and the button's
+    // description) so that a longer preview never moves the button.
+    let preview_text = move || {
+        preview_lines.with(|p| {
+            if p.is_empty() {
+                String::new()
+            } else {
+                format!("Apply will: {}", p.join("; "))
+            }
+        })
+    };
+
     view! {
         <section class="panel editor" aria-labelledby="editor-heading">
             <h2 id="editor-heading">"Editor"</h2>
@@ -604,15 +616,8 @@ pub fn Editor() -> impl IntoView {
                 >
                     "Apply"
                 </button>
-                <p id="apply-preview" class="preview">
-                    {move || {
-                        let p = preview_lines.get();
-                        if p.is_empty() {
-                            String::new()
-                        } else {
-                            format!("Apply will: {}", p.join("; "))
-                        }
-                    }}
+                <p id="apply-preview" class="preview" title=preview_text>
+                    {preview_text}
                 </p>
             </div>
         </section>
