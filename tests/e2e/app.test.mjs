@@ -94,8 +94,13 @@ test('apply web.yaml from the editor: web-0 becomes Ready before web-1 exists', 
 test('kubectl scale sts web --replicas=5 in the terminal: pods arrive in ordinal order', async () => {
   await run('kubectl scale sts web --replicas=5');
   await termOut().getByText('statefulset.apps/web scaled').waitFor();
+  // Where the learner is typing and clicking stays put while the cluster view grows.
+  const where = () => page.evaluate(() => ['#terminal-input', '#manifest-input', '.apply-row button']
+    .map((q) => { const r = document.querySelector(q).getBoundingClientRect(); return `${q} ${Math.round(r.top + window.scrollY)}`; }));
+  const placed = await where();
   const log = [];
   await until((n) => ['web-2', 'web-3', 'web-4'].every((p) => isReady(n[p])), 90_000, log);
+  assert.deepEqual(await where(), placed, 'terminal and editor did not move as pods appeared');
   const first = (p) => log.findIndex((n) => n[p]);
   const readyAt = (p) => log.findIndex((n) => isReady(n[p]));
   assert.ok(first('web-3') > first('web-2') && first('web-4') > first('web-3'), 'created in order');
