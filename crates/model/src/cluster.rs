@@ -11,6 +11,7 @@ use crate::controllers::{
     nodelifecycle::NodeLifecycle, scheduler::Scheduler, statefulset::StatefulSetController,
     volume::VolumeController, Controller, ControllerId, Ctx, EventRecorder, Timers,
 };
+use crate::digest::Fnv;
 use crate::input::{Input, TimedInput};
 use crate::objects::{Kind, Object, ObjectRef};
 use crate::profile::Profile;
@@ -401,16 +402,26 @@ impl Cluster {
         let mut h = Fnv::default();
         if let Ok(events) = self.api.events_since(0) {
             for ev in events {
-                h.write(&ev.rv.to_le_bytes());
-                h.write(&ev.at.ms().to_le_bytes());
-                h.write(ev.type_.as_str().as_bytes());
-                h.write(ev.object.to_value().to_string().as_bytes());
+                let d = ev.digest.get_or(|| {
+                    let mut e = Fnv::default();
+                    e.write(&ev.rv.to_le_bytes());
+                    e.write(&ev.at.ms().to_le_bytes());
+                    e.write(ev.type_.as_str().as_bytes());
+                    e.write(ev.object.to_value().to_string().as_bytes());
+                    e.0
+                });
+                h.write(&d.to_le_bytes());
             }
         }
         for r in self.reasons.iter() {
-            h.write(&r.at.ms().to_le_bytes());
-            h.write(r.controller.as_bytes());
-            h.write(format!("{:?}{:?}", r.object, r.reason).as_bytes());
+            let d = r.digest.get_or(|| {
+                let mut e = Fnv::default();
+                e.write(&r.at.ms().to_le_bytes());
+                e.write(r.controller.as_bytes());
+                e.write(format!("{:?}{:?}", r.object, r.reason).as_bytes());
+                e.0
+            });
+            h.write(&d.to_le_bytes());
         }
         h.0
     }
@@ -427,22 +438,4 @@ impl Cluster {
 
 fn controller_id<C: Controller>(_: &C) -> ControllerId {
     C::ID
-}
-
-#[derive(Clone, Copy)]
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
 }

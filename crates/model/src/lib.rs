@@ -8,6 +8,7 @@ pub mod api;
 mod bootstrap;
 pub mod cluster;
 pub mod controllers;
+mod digest;
 pub mod dns;
 pub mod exec;
 pub mod history;

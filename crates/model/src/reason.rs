@@ -62,6 +62,9 @@ pub struct ReasonRecord {
     pub controller: &'static str,
     pub object: ObjectRef,
     pub reason: Reason,
+    /// This record's part of `Cluster::event_log_hash`, computed once (crate::digest).
+    #[serde(skip)]
+    pub(crate) digest: crate::digest::DigestCell,
 }
 
 impl fmt::Display for ReasonRecord {
@@ -103,6 +106,7 @@ impl ReasonLog {
             controller,
             object,
             reason,
+            digest: Default::default(),
         });
     }
 

@@ -204,3 +204,55 @@ fn bounded_advancing_makes_the_straight_run_history() {
         straight.cluster().event_log_hash()
     );
 }
+
+/// The page hashes the log about once a second while the cluster runs (each entry's digest is
+/// kept with it, `crate::digest`); hashing often, seeking back through checkpoints that carry
+/// those digests and forking the future (whose new entries reuse the same resourceVersions)
+/// must give exactly what one hash of a straight run gives.
+#[test]
+fn hashing_often_equals_hashing_once() {
+    let script = |tl: &mut Timeline, every: Option<u64>| {
+        let t0 = tl.now();
+        let mut advance = |tl: &mut Timeline, to: Time| match every {
+            Some(step) => {
+                while tl.now() < to {
+                    let next = Time((tl.now().ms() + step).min(to.ms()));
+                    tl.advance_to(next);
+                    tl.cluster().event_log_hash();
+                }
+            }
+            None => tl.advance_to(to),
+        };
+        tl.apply(svc("web")).unwrap();
+        tl.apply(parallel_set(12)).unwrap();
+        advance(tl, t0.plus_secs(60));
+        if every.is_some() {
+            // A fork: back to 30 s, where resourceVersions after it are about to be reused.
+            tl.seek(t0.plus_secs(30));
+            tl.cluster().event_log_hash();
+        } else {
+            tl.seek(t0.plus_secs(30));
+        }
+        tl.apply(svc("late")).unwrap();
+        advance(tl, t0.plus_secs(90));
+    };
+    let mut often = Timeline::new(Default::default(), 11);
+    script(&mut often, Some(700));
+    let mut once = Timeline::new(Default::default(), 11);
+    script(&mut once, None);
+    assert_eq!(names(&often), ["kubernetes", "late", "web"]);
+    assert_eq!(
+        often.cluster().event_log_hash(),
+        once.cluster().event_log_hash()
+    );
+    let replayed = Timeline::from_inputs(
+        Default::default(),
+        11,
+        once.inputs().to_vec(),
+        Some(once.now()),
+    );
+    assert_eq!(
+        replayed.cluster().event_log_hash(),
+        often.cluster().event_log_hash()
+    );
+}

@@ -62,6 +62,8 @@ pub struct WatchEvent {
     pub at: Time,
     pub type_: WatchEventType,
     pub object: Arc<Object>,
+    /// This event's part of `Cluster::event_log_hash`, computed once (crate::digest).
+    pub(crate) digest: crate::digest::DigestCell,
 }
 
 /// `DeleteOptions.propagationPolicy`.
@@ -253,6 +255,7 @@ impl ApiServer {
             at: self.now,
             type_,
             object,
+            digest: Default::default(),
         });
     }
 

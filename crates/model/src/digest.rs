@@ -1,0 +1,54 @@
+//! Digests for the event-log hash (`Cluster::event_log_hash`).
+//!
+//! The page shows that hash ("About this state") and recomputes it about once a second while
+//! the cluster runs. Hashing every retained watch event's object as JSON and every reason's
+//! text each time cost hundreds of ms with a couple of hundred pods (a long task a second).
+//! Log entries are immutable once appended, so each keeps its own digest, computed the first
+//! time it is asked for; a later hash folds the cached digests in order.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+/// 64-bit FNV-1a: tiny, deterministic, stable across platforms and runs.
+pub(crate) struct Fnv(pub(crate) u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// A lazily computed digest of an immutable log entry. Clones (checkpoints) carry the value;
+/// equality ignores it — it is a cache, not data — and so does `Debug`.
+#[derive(Clone, Default)]
+pub struct DigestCell(OnceLock<u64>);
+
+impl DigestCell {
+    /// The digest, computing it with `f` the first time.
+    pub fn get_or(&self, f: impl FnOnce() -> u64) -> u64 {
+        *self.0.get_or_init(f)
+    }
+}
+
+impl PartialEq for DigestCell {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for DigestCell {}
+
+impl fmt::Debug for DigestCell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("_")
+    }
+}
