@@ -213,7 +213,7 @@ fn bounded_advancing_makes_the_straight_run_history() {
 fn hashing_often_equals_hashing_once() {
     let script = |tl: &mut Timeline, every: Option<u64>| {
         let t0 = tl.now();
-        let mut advance = |tl: &mut Timeline, to: Time| match every {
+        let advance = |tl: &mut Timeline, to: Time| match every {
             Some(step) => {
                 while tl.now() < to {
                     let next = Time((tl.now().ms() + step).min(to.ms()));
