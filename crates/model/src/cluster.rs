@@ -402,28 +402,39 @@ impl Cluster {
         let mut h = Fnv::default();
         if let Ok(events) = self.api.events_since(0) {
             for ev in events {
-                let d = ev.digest.get_or(|| {
-                    let mut e = Fnv::default();
-                    e.write(&ev.rv.to_le_bytes());
-                    e.write(&ev.at.ms().to_le_bytes());
-                    e.write(ev.type_.as_str().as_bytes());
-                    e.write(ev.object.to_value().to_string().as_bytes());
-                    e.0
-                });
-                h.write(&d.to_le_bytes());
+                h.write(&event_digest(ev).to_le_bytes());
             }
         }
         for r in self.reasons.iter() {
-            let d = r.digest.get_or(|| {
-                let mut e = Fnv::default();
-                e.write(&r.at.ms().to_le_bytes());
-                e.write(r.controller.as_bytes());
-                e.write(format!("{:?}{:?}", r.object, r.reason).as_bytes());
-                e.0
-            });
-            h.write(&d.to_le_bytes());
+            h.write(&reason_digest(r).to_le_bytes());
         }
         h.0
+    }
+
+    /// Computes up to `max` of the digests [`Cluster::event_log_hash`] needs and has not cached
+    /// yet (always the newest entries), so a caller with a frame budget can spread that work;
+    /// returns how many it computed (0: the next hash only folds cached digests).
+    pub fn warm_event_log_hash(&self, max: usize) -> usize {
+        let mut done = 0;
+        if let Ok(events) = self.api.events_since(0) {
+            let pending: Vec<&WatchEvent> =
+                events.rev().take_while(|e| !e.digest.is_set()).collect();
+            for ev in pending.into_iter().rev().take(max) {
+                event_digest(ev);
+                done += 1;
+            }
+        }
+        let pending: Vec<_> = self
+            .reasons
+            .iter()
+            .rev()
+            .take_while(|r| !r.digest.is_set())
+            .collect();
+        for r in pending.into_iter().rev().take(max - done) {
+            reason_digest(r);
+            done += 1;
+        }
+        done
     }
 
     /// Objects of one kind (typed), in list order.
@@ -438,4 +449,28 @@ impl Cluster {
 
 fn controller_id<C: Controller>(_: &C) -> ControllerId {
     C::ID
+}
+
+/// A watch event's part of the event-log hash: resourceVersion, time, type and the object as
+/// JSON (computed once per event, `crate::digest`).
+fn event_digest(ev: &WatchEvent) -> u64 {
+    ev.digest.get_or(|| {
+        let mut e = Fnv::default();
+        e.write(&ev.rv.to_le_bytes());
+        e.write(&ev.at.ms().to_le_bytes());
+        e.write(ev.type_.as_str().as_bytes());
+        e.write(ev.object.to_value().to_string().as_bytes());
+        e.0
+    })
+}
+
+/// A reason record's part of the event-log hash (computed once per record).
+fn reason_digest(r: &crate::reason::ReasonRecord) -> u64 {
+    r.digest.get_or(|| {
+        let mut e = Fnv::default();
+        e.write(&r.at.ms().to_le_bytes());
+        e.write(r.controller.as_bytes());
+        e.write(format!("{:?}{:?}", r.object, r.reason).as_bytes());
+        e.0
+    })
 }

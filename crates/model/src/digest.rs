@@ -37,6 +37,11 @@ impl DigestCell {
     pub fn get_or(&self, f: impl FnOnce() -> u64) -> u64 {
         *self.0.get_or_init(f)
     }
+
+    /// Has the digest been computed?
+    pub fn is_set(&self) -> bool {
+        self.0.get().is_some()
+    }
 }
 
 impl PartialEq for DigestCell {

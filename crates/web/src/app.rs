@@ -87,7 +87,7 @@ fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-fn perf_now() -> f64 {
+pub(crate) fn perf_now() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
 }
 
@@ -203,15 +203,6 @@ pub fn App() -> impl IntoView {
         vis_state.borrow_mut().last_wall = None;
     });
 
-    // The newest reason stays in view.
-    let feed_ref = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        ui.feed.track();
-        if let Some(el) = feed_ref.get() {
-            el.set_scroll_top(el.scroll_height());
-        }
-    });
-
     view! {
         <header class="masthead">
             <h1>"Ordinal"</h1>
@@ -244,21 +235,24 @@ pub fn App() -> impl IntoView {
             <section class="panel events" aria-labelledby="events-heading">
                 <h2 id="events-heading">"Controller events"</h2>
                 <div
-                    node_ref=feed_ref
                     class="feed"
                     role="log"
                     aria-live="polite"
                     aria-label="Controller events"
                     tabindex="0"
                 >
-                    <For each=move || ui.feed.get() key=|l| l.seq let:line>
-                        <p class:wait=line.wait>
-                            <time>{line.at}</time>
-                            " "
-                            {if line.wait { "waits: " } else { "" }}
-                            {line.text}
-                        </p>
-                    </For>
+                    // The newest reason stays in view by CSS (column-reverse around one child),
+                    // never by reading scrollHeight (a forced layout on every feed update).
+                    <div class="lines">
+                        <For each=move || ui.feed.get() key=|l| l.seq let:line>
+                            <p class:wait=line.wait>
+                                <time>{line.at}</time>
+                                " "
+                                {if line.wait { "waits: " } else { "" }}
+                                {line.text}
+                            </p>
+                        </For>
+                    </div>
                 </div>
             </section>
         </main>

@@ -22,6 +22,10 @@ use crate::storage;
 /// Fewest wall ms between two event-log hashes while the model runs (hashing walks the whole
 /// watch log); when paused it is computed on the next frame after any change.
 pub const HASH_MS: f64 = 1_000.0;
+/// Wall ms per frame spent digesting new log entries ahead of the hash, in batches of
+/// `WARM_BATCH` entries.
+const WARM_MS: f64 = 1.0;
+const WARM_BATCH: usize = 8;
 
 /// What the page's fragment holds.
 pub enum LinkState {
@@ -138,6 +142,14 @@ pub fn sync_hash(
     wall: f64,
 ) {
     let key = (rv, now);
+    // Digest the newest log entries a little every frame (≤ WARM_MS), so the hash below only
+    // folds cached digests: computed all at once, a busy second's entries took ≈ 50 ms.
+    let started = crate::app::perf_now();
+    e.session.with_timeline(|tl| {
+        while crate::app::perf_now() - started < WARM_MS
+            && tl.cluster().warm_event_log_hash(WARM_BATCH) > 0
+        {}
+    });
     if s.key == Some(key) || (e.running && wall - s.last_wall < HASH_MS) {
         return;
     }

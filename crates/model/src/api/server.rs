@@ -211,7 +211,10 @@ impl ApiServer {
     }
 
     /// Watch events with `rv > since`, oldest first. `Err` if `since` fell out of the log.
-    pub fn events_since(&self, since: u64) -> Result<impl Iterator<Item = &WatchEvent>, ApiError> {
+    pub fn events_since(
+        &self,
+        since: u64,
+    ) -> Result<impl DoubleEndedIterator<Item = &WatchEvent>, ApiError> {
         if let Some(first) = self.log.front() {
             if since + 1 < first.rv {
                 return Err(ApiError {
