@@ -1425,11 +1425,12 @@ pub fn check(check: &Check, cluster: &Cluster, ctx: &TourContext) -> CheckResult
 
 /// The Pods (and their UIDs) that exist now.
 pub fn baseline(cluster: &Cluster) -> Baseline {
-    cluster
-        .api
-        .list::<Pod>(Some(NS))
-        .map(|p| (p.metadata.name.clone(), p.metadata.uid.clone()))
-        .collect()
+    ordinal_model::sort::map_from(
+        cluster
+            .api
+            .list::<Pod>(Some(NS))
+            .map(|p| (p.metadata.name.clone(), p.metadata.uid.clone())),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1291,9 +1291,10 @@ fn describe_pv(w: &mut PrefixWriter, api: &ApiServer, pv: &PersistentVolume, now
             .get("volumeAttributes")
             .and_then(Value::as_object)
             .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                    .collect()
+                ordinal_model::sort::map_from(
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())),
+                )
             })
             .unwrap_or_default();
         w.write(2, "VolumeAttributes:\t");
@@ -1922,9 +1923,10 @@ fn describe_storageclass(w: &mut PrefixWriter, api: &ApiServer, sc: &StorageClas
         .get("parameters")
         .and_then(Value::as_object)
         .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                .collect()
+            ordinal_model::sort::map_from(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())),
+            )
         })
         .unwrap_or_default();
     w.write(0, &format!("Parameters:\t{}\n", format_labels(&params)));

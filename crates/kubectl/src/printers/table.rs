@@ -370,12 +370,12 @@ pub fn pod_ready_status_restarts(pod: &Pod, now: Time) -> (String, String, Strin
         reason = "SchedulingGated".to_string();
     }
 
-    let init_by_name: BTreeMap<&str, &Container> = pod
-        .spec
-        .init_containers
-        .iter()
-        .map(|c| (c.name.as_str(), c))
-        .collect();
+    let init_by_name: BTreeMap<&str, &Container> = ordinal_model::sort::map_from(
+        pod.spec
+            .init_containers
+            .iter()
+            .map(|c| (c.name.as_str(), c)),
+    );
     for c in &pod.spec.init_containers {
         if is_restartable_init(Some(c)) {
             total += 1;

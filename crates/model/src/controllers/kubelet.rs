@@ -913,12 +913,12 @@ impl Kubelets {
                         message: Some(m.into()),
                     }
                 };
-                let old: BTreeMap<String, NodeCondition> = node
-                    .status
-                    .conditions
-                    .iter()
-                    .map(|c| (c.type_.clone(), c.clone()))
-                    .collect();
+                let old: BTreeMap<String, NodeCondition> = crate::sort::map_from(
+                    node.status
+                        .conditions
+                        .iter()
+                        .map(|c| (c.type_.clone(), c.clone())),
+                );
                 n.status.conditions = vec![
                     posted(
                         "MemoryPressure",
