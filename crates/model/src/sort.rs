@@ -8,7 +8,7 @@
 //! callers can switch without changing behaviour.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Like `v.sort_by(cmp)` (stable).
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -37,6 +37,14 @@ pub fn map_from<K: Ord, V>(iter: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K
     let mut m = BTreeMap::new();
     m.extend(iter);
     m
+}
+
+/// Like `iter.collect::<BTreeSet<T>>()`, which sorts first (one stable sort per `T`), see
+/// [`map_from`].
+pub fn set_from<T: Ord>(iter: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut s = BTreeSet::new();
+    s.extend(iter);
+    s
 }
 
 /// Like `iter.collect::<serde_json::Map<_, _>>()` (a `BTreeMap` underneath), see [`map_from`].

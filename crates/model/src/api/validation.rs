@@ -1051,7 +1051,7 @@ fn spec_diff(type_name: &str, old: &Value, new: &Value) -> String {
     let empty = serde_json::Map::new();
     let o = old.as_object().unwrap_or(&empty);
     let n = new.as_object().unwrap_or(&empty);
-    let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    let keys: BTreeSet<&String> = crate::sort::set_from(o.keys().chain(n.keys()));
     let mut out = format!("  {type_name}{{\n");
     let mut same = 0;
     for k in keys {

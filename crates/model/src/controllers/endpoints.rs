@@ -519,7 +519,7 @@ impl Controller for EndpointsController {
             });
         if st.full {
             rebuild(st, &svc, ctx.api);
-            st.synced = st.pods.keys().cloned().collect();
+            st.synced = crate::sort::set_from(st.pods.keys().cloned());
         } else {
             for name in std::mem::take(&mut st.seen) {
                 if st.pods.contains_key(&name) {
