@@ -11,10 +11,12 @@ pub const GOAL_BROTLI: usize = 200_000;
 /// kubectl, userland) linked in, the page measured 695.7 kB brotli on 2025-11-25 and 658.3 kB
 /// after the first size cuts (2026-11-25), then 780.2 kB once guided tours, share links, the
 /// embed/postMessage API, presentation mode and `kubectl edit` joined the page (same day; the
-/// ceiling was raised for them, deliberately). CI fails above this ratchet so the bundle cannot
+/// ceiling was raised for them, deliberately); 782.9 kB before the next cuts and 755.3 kB
+/// after them (hand-written `Input`/`Fault` deserializer, no sort per collect site, fewer
+/// B-tree key/value types; 2026-12-06). CI fails above this ratchet so the bundle cannot
 /// grow unnoticed; lower it with every size cut until it is back at `BUDGET_BROTLI` (tracked in
 /// the foundation issue's closing note).
-pub const INTERIM_CEILING_BROTLI: usize = 795_000;
+pub const INTERIM_CEILING_BROTLI: usize = 760_000;
 
 pub fn run() -> Result {
     let dist = root().join("dist");

@@ -128,15 +128,16 @@ fn node(np: &profile::NodeProfile, now: crate::time::Time) -> Node {
             time_added: None,
         });
     }
-    let resources: BTreeMap<String, String> = [
-        ("cpu", "4".to_string()),
-        ("ephemeral-storage", "102626232Ki".to_string()),
-        ("memory", "16365952Ki".to_string()),
-        ("pods", np.max_pods.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    let resources: BTreeMap<String, String> = crate::sort::map_from(
+        [
+            ("cpu", "4".to_string()),
+            ("ephemeral-storage", "102626232Ki".to_string()),
+            ("memory", "16365952Ki".to_string()),
+            ("pods", np.max_pods.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v)),
+    );
     let cond = |t: &str, s: &str, reason: &str, msg: &str| NodeCondition {
         type_: t.into(),
         status: s.into(),
@@ -238,18 +239,15 @@ fn services(api: &mut ApiServer) {
                selector: &[(&str, &str)],
                labels: &[(&str, &str)]| {
         let mut meta = ObjectMeta::named(Some(ns), name);
-        meta.labels = labels
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        meta.labels =
+            crate::sort::map_from(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         Service {
             metadata: meta,
             spec: ServiceSpec {
                 ports,
-                selector: selector
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
+                selector: crate::sort::map_from(
+                    selector.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+                ),
                 cluster_ip: Some(ip.into()),
                 cluster_ips: vec![ip.into()],
                 type_: Some("ClusterIP".into()),

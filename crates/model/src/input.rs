@@ -5,6 +5,8 @@
 use crate::api::DeleteOptions;
 use crate::objects::Kind;
 use serde::{Deserialize, Serialize};
+
+mod de;
 use serde_json::Value;
 
 /// Patch content types (`kubectl patch --type`).
@@ -19,7 +21,8 @@ pub enum PatchType {
 }
 
 /// An injected fault: what `sim` verbs and the UI's fault buttons do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Deserialize` is hand-written in `input/de.rs` (bundle size), with the derive's semantics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Fault {
     /// The node's kubelet stops heartbeating (and stops acting).
     NodeDown {
@@ -56,7 +59,8 @@ pub enum Fault {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `Deserialize` is hand-written in `input/de.rs` (bundle size), with the derive's semantics.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Input {
     /// POST of a decoded-by-client object (JSON with apiVersion/kind); the server decodes it
     /// strictly.

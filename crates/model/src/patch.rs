@@ -518,12 +518,11 @@ fn join(path: &str, key: &str) -> String {
 /// Drop `null`s (and directive keys) from a value newly added by a patch.
 fn clean_new(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(
+        Value::Object(m) => Value::Object(crate::sort::json_map_from(
             m.iter()
                 .filter(|(k, v)| !v.is_null() && !k.starts_with('$'))
-                .map(|(k, v)| (k.clone(), clean_new(v)))
-                .collect(),
-        ),
+                .map(|(k, v)| (k.clone(), clean_new(v))),
+        )),
         Value::Array(a) => Value::Array(
             a.iter()
                 .filter(|v| !matches!(v, Value::Object(m) if m.contains_key(DIRECTIVE)))

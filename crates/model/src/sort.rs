@@ -8,6 +8,7 @@
 //! callers can switch without changing behaviour.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Like `v.sort_by(cmp)` (stable).
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -26,6 +27,33 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
 /// Like `v.sort()` (stable).
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp)
+}
+
+/// Like `iter.collect::<BTreeMap<K, V>>()`. `BTreeMap`'s `FromIterator` sorts the pairs first,
+/// with a stable sort instantiated per *iterator type* (a few KB of wasm per call site);
+/// inserting one by one gives the same map (the last value of a repeated key wins in both, and
+/// the keys here are equal only when identical), with one `insert` per key and value type.
+pub fn map_from<K: Ord, V>(iter: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut m = BTreeMap::new();
+    m.extend(iter);
+    m
+}
+
+/// Like `iter.collect::<BTreeSet<T>>()`, which sorts first (one stable sort per `T`), see
+/// [`map_from`].
+pub fn set_from<T: Ord>(iter: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut s = BTreeSet::new();
+    s.extend(iter);
+    s
+}
+
+/// Like `iter.collect::<serde_json::Map<_, _>>()` (a `BTreeMap` underneath), see [`map_from`].
+pub fn json_map_from(
+    iter: impl IntoIterator<Item = (String, serde_json::Value)>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut m = serde_json::Map::new();
+    m.extend(iter);
+    m
 }
 
 /// The indices `0..n` in the order `cmp` sorts them (stable).
@@ -82,5 +110,17 @@ mod tests {
             sort(&mut v);
             assert_eq!(v, want);
         }
+    }
+
+    #[test]
+    fn map_from_agrees_with_collect() {
+        let pairs = [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)];
+        let want: BTreeMap<&str, i32> = pairs.iter().copied().collect();
+        assert_eq!(map_from(pairs.iter().copied()), want);
+        let json = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)));
+        let want: serde_json::Map<String, serde_json::Value> = json.clone().collect();
+        assert_eq!(json_map_from(json), want);
     }
 }

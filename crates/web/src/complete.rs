@@ -228,7 +228,7 @@ pub fn complete(head: &str, names: &Names) -> Completion {
         .filter(|c| c.starts_with(word))
         .map(|c| c.to_string())
         .collect();
-    matches.sort();
+    ordinal_model::sort::sort(&mut matches);
     matches.dedup();
     match matches.len() {
         0 => Completion::default(),

@@ -81,7 +81,7 @@ pub fn clear_fragment() {
 pub fn restored_from_link(s: Scenario) -> storage::Restored {
     storage::keep_before_link();
     let mut files = storage::files_of(&s);
-    files.sort_by_key(|(n, _)| n != "web.yaml");
+    ordinal_model::sort::sort_by_key(&mut files, |(n, _)| n != "web.yaml");
     if files.is_empty() {
         files = storage::default_files();
     }

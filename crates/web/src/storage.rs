@@ -153,7 +153,7 @@ pub fn load() -> Restored {
                 out.seed = s.seed;
                 let mut files = files_of(&s);
                 // The tutorial's file first (the scenario stores files by name).
-                files.sort_by_key(|(n, _)| n != "web.yaml");
+                ordinal_model::sort::sort_by_key(&mut files, |(n, _)| n != "web.yaml");
                 if !files.is_empty() {
                     out.files = files;
                 }

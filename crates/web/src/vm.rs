@@ -470,7 +470,7 @@ pub fn cluster_vm(c: &Cluster) -> ClusterVm {
             pods.push(vm);
         }
     }
-    pods.sort_by(|a, b| {
+    ordinal_model::sort::sort_by(&mut pods, |a, b| {
         (a.ordinal.is_none(), a.ordinal, &a.name).cmp(&(b.ordinal.is_none(), b.ordinal, &b.name))
     });
     let user_pods: Vec<&Pod> = all

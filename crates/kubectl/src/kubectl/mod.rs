@@ -256,7 +256,8 @@ pub fn spawn(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box<dyn Tas
 fn suggest(cmd: &str) -> Vec<&'static str> {
     let mut all: Vec<&'static str> = COMMANDS.iter().map(|(n, _)| *n).collect();
     all.extend(UNSUPPORTED.iter().copied());
-    all.sort_unstable();
+    // Stable or not: equal `&str`s are indistinguishable (one shared sort, bundle size).
+    ordinal_model::sort::sort(&mut all);
     all.into_iter()
         .filter(|c| levenshtein(c, cmd) <= 2 || (cmd.len() > 1 && c.starts_with(cmd)))
         .collect()

@@ -291,16 +291,15 @@ pub fn spawn_rollout(world: &WorldRef, argv: &[String], ctx: &CommandCtx) -> Box
 
 fn strip_empty(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(
+        Value::Object(m) => Value::Object(ordinal_model::sort::json_map_from(
             m.iter()
                 .filter(|(_, x)| {
                     !matches!(x, Value::Null)
                         && !x.as_object().is_some_and(|o| o.is_empty())
                         && !x.as_array().is_some_and(|a| a.is_empty())
                 })
-                .map(|(k, x)| (k.clone(), strip_empty(x)))
-                .collect(),
-        ),
+                .map(|(k, x)| (k.clone(), strip_empty(x))),
+        )),
         Value::Array(a) => Value::Array(a.iter().map(strip_empty).collect()),
         other => other.clone(),
     }

@@ -1291,9 +1291,10 @@ fn describe_pv(w: &mut PrefixWriter, api: &ApiServer, pv: &PersistentVolume, now
             .get("volumeAttributes")
             .and_then(Value::as_object)
             .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                    .collect()
+                ordinal_model::sort::map_from(
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())),
+                )
             })
             .unwrap_or_default();
         w.write(2, "VolumeAttributes:\t");
@@ -1818,7 +1819,26 @@ fn describe_node_resource(w: &mut PrefixWriter, api: &ApiServer, node: &Node, no
             (v as f64 / total as f64 * 100.0) as i64
         }
     };
-    let mut totals: BTreeMap<(&str, &str), (i128, bool)> = BTreeMap::new();
+    // (section, resource) → (sum, binary units); a handful of keys, looked up, never walked
+    // (a list, not a map: one BTreeMap instantiation less in the wasm).
+    type Totals<'a> = Vec<((&'a str, &'a str), (i128, bool))>;
+    fn total<'a, 'b>(totals: &'b mut Totals<'a>, key: (&'a str, &'a str)) -> &'b mut (i128, bool) {
+        let i = match totals.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                totals.push((key, (0, false)));
+                totals.len() - 1
+            }
+        };
+        &mut totals[i].1
+    }
+    let get = |totals: &Totals, key: (&str, &str)| {
+        totals
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or((0, false), |(_, t)| *t)
+    };
+    let mut totals: Totals = Vec::new();
     for p in &pods {
         let mut cells = Vec::new();
         for (sec, res) in [
@@ -1828,7 +1848,7 @@ fn describe_node_resource(w: &mut PrefixWriter, api: &ApiServer, node: &Node, no
             ("limits", "memory"),
         ] {
             let (v, bin) = pod_total(p, sec, res);
-            let t = totals.entry((sec, res)).or_insert((0, false));
+            let t = total(&mut totals, (sec, res));
             t.0 += v;
             t.1 |= bin;
             cells.push(format!(
@@ -1853,15 +1873,11 @@ fn describe_node_resource(w: &mut PrefixWriter, api: &ApiServer, node: &Node, no
     }
     for p in &pods {
         let (v, bin) = pod_total(p, "requests", "ephemeral-storage");
-        let t = totals
-            .entry(("requests", "ephemeral-storage"))
-            .or_insert((0, false));
+        let t = total(&mut totals, ("requests", "ephemeral-storage"));
         t.0 += v;
         t.1 |= bin;
         let (v, bin) = pod_total(p, "limits", "ephemeral-storage");
-        let t = totals
-            .entry(("limits", "ephemeral-storage"))
-            .or_insert((0, false));
+        let t = total(&mut totals, ("limits", "ephemeral-storage"));
         t.0 += v;
         t.1 |= bin;
     }
@@ -1880,14 +1896,8 @@ fn describe_node_resource(w: &mut PrefixWriter, api: &ApiServer, node: &Node, no
             .cloned(),
     );
     for r in &res_names {
-        let (req, rb) = totals
-            .get(&("requests", r.as_str()))
-            .copied()
-            .unwrap_or((0, false));
-        let (lim, lb) = totals
-            .get(&("limits", r.as_str()))
-            .copied()
-            .unwrap_or((0, false));
+        let (req, rb) = get(&totals, ("requests", r.as_str()));
+        let (lim, lb) = get(&totals, ("limits", r.as_str()));
         let total = alloc_of(r);
         w.write(
             1,
@@ -1922,9 +1932,10 @@ fn describe_storageclass(w: &mut PrefixWriter, api: &ApiServer, sc: &StorageClas
         .get("parameters")
         .and_then(Value::as_object)
         .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                .collect()
+            ordinal_model::sort::map_from(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())),
+            )
         })
         .unwrap_or_default();
     w.write(0, &format!("Parameters:\t{}\n", format_labels(&params)));

@@ -370,12 +370,14 @@ pub fn pod_ready_status_restarts(pod: &Pod, now: Time) -> (String, String, Strin
         reason = "SchedulingGated".to_string();
     }
 
-    let init_by_name: BTreeMap<&str, &Container> = pod
-        .spec
-        .init_containers
-        .iter()
-        .map(|c| (c.name.as_str(), c))
-        .collect();
+    // By name; the last of a repeated name, as a map built from the list would hold.
+    let init_by_name = |name: &str| {
+        pod.spec
+            .init_containers
+            .iter()
+            .rev()
+            .find(|c| c.name == name)
+    };
     for c in &pod.spec.init_containers {
         if is_restartable_init(Some(c)) {
             total += 1;
@@ -387,7 +389,7 @@ pub fn pod_ready_status_restarts(pod: &Pod, now: Time) -> (String, String, Strin
     for (i, cs) in pod.status.init_container_statuses.iter().enumerate() {
         restarts += i64::from(cs.restart_count);
         last_restart = later(last_restart, last_finished(cs));
-        let restartable = is_restartable_init(init_by_name.get(cs.name.as_str()).copied());
+        let restartable = is_restartable_init(init_by_name(&cs.name));
         if restartable {
             restartable_init_restarts += i64::from(cs.restart_count);
             last_restartable_init_restart = later(last_restartable_init_restart, last_finished(cs));

@@ -227,22 +227,16 @@ impl Schema {
             .map(|l| l.split_whitespace().collect::<Vec<_>>())
             .filter(|t| !t.is_empty())
             .collect();
-        let by_name: BTreeMap<String, usize> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t[0].to_string(), i))
-            .collect();
+        let by_name: BTreeMap<String, usize> =
+            crate::sort::map_from(lines.iter().enumerate().map(|(i, t)| (t[0].to_string(), i)));
         let structs = lines
             .iter()
             .map(|t| StructDef {
                 name: t[0].to_string(),
-                fields: t[1..]
-                    .iter()
-                    .filter_map(|f| {
-                        let (name, ty) = f.split_once(':')?;
-                        Some((name.to_string(), parse_ty(ty, &by_name)))
-                    })
-                    .collect(),
+                fields: crate::sort::map_from(t[1..].iter().filter_map(|f| {
+                    let (name, ty) = f.split_once(':')?;
+                    Some((name.to_string(), parse_ty(ty, &by_name)))
+                })),
             })
             .collect();
         Schema { structs, by_name }

@@ -191,25 +191,17 @@ pub fn refresh(api: &mut ApiServer, ns: &str) {
     let quotas: Vec<ResourceQuota> = api.list::<ResourceQuota>(Some(ns)).cloned().collect();
     for q in quotas {
         let mut status = q.status.clone();
-        status.hard = q
-            .spec
-            .hard
-            .iter()
-            .map(|(k, v)| {
-                let canon = hard_quantity(v)
-                    .map(|h| Value::String(quantity::format(&h)))
-                    .unwrap_or_else(|| v.clone());
-                (k.clone(), canon)
-            })
-            .collect();
-        status.used = q
-            .spec
-            .hard
-            .keys()
-            .filter_map(|k| {
-                usage(api, ns, k).map(|u| (k.clone(), Value::String(quantity::format(&u))))
-            })
-            .collect();
+        let hard = q.spec.hard.iter().map(|(k, v)| {
+            let canon = hard_quantity(v)
+                .map(|h| Value::String(quantity::format(&h)))
+                .unwrap_or_else(|| v.clone());
+            (k.clone(), canon)
+        });
+        status.hard = crate::sort::map_from(hard);
+        let used = q.spec.hard.keys().filter_map(|k| {
+            usage(api, ns, k).map(|u| (k.clone(), Value::String(quantity::format(&u))))
+        });
+        status.used = crate::sort::map_from(used);
         if status != q.status {
             let mut nq = q.clone();
             nq.status = status;

@@ -1051,10 +1051,12 @@ fn spec_diff(type_name: &str, old: &Value, new: &Value) -> String {
     let empty = serde_json::Map::new();
     let o = old.as_object().unwrap_or(&empty);
     let n = new.as_object().unwrap_or(&empty);
-    let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    // Owned keys: `BTreeSet<String>` is instantiated anyway, `BTreeSet<&String>` would be one
+    // more copy of the B-tree code in the wasm.
+    let keys: BTreeSet<String> = crate::sort::set_from(o.keys().chain(n.keys()).cloned());
     let mut out = format!("  {type_name}{{\n");
     let mut same = 0;
-    for k in keys {
+    for k in &keys {
         let (a, b) = (o.get(k), n.get(k));
         if a == b {
             same += 1;
@@ -1090,7 +1092,8 @@ fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
     }
     let require_name = s.ports.len() > 1;
     let mut names_seen: BTreeSet<&str> = BTreeSet::new();
-    let mut port_keys: BTreeSet<(i32, &str)> = BTreeSet::new();
+    // Only asked "seen before?" (a list: no B-tree instantiation for this key type).
+    let mut port_keys: Vec<(i32, &str)> = Vec::new();
     for (i, p) in s.ports.iter().enumerate() {
         let pp = format!("spec.ports[{i}]");
         let name = p.name.as_deref().unwrap_or("");
@@ -1129,7 +1132,11 @@ fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
         if let Some(tp) = &p.target_port {
             validate_port_num_or_name(tp, &format!("{pp}.targetPort"), errs);
         }
-        if !port_keys.insert((p.port, proto)) {
+        let seen = port_keys.contains(&(p.port, proto));
+        if !seen {
+            port_keys.push((p.port, proto));
+        }
+        if seen {
             // The key is an internal `core.ServicePort` with only Port and Protocol set.
             errs.push(FieldError::new(
                 FieldErrorType::Duplicate,

@@ -519,7 +519,7 @@ impl Controller for EndpointsController {
             });
         if st.full {
             rebuild(st, &svc, ctx.api);
-            st.synced = st.pods.keys().cloned().collect();
+            st.synced = crate::sort::set_from(st.pods.keys().cloned());
         } else {
             for name in std::mem::take(&mut st.seen) {
                 if st.pods.contains_key(&name) {
@@ -623,7 +623,7 @@ fn endpoint_subsets(
         .values()
         .filter_map(|sub| sub.names.first().map(|n| (n, &sub.ports, sub)))
         .collect();
-    order.sort_by(|a, b| a.0.cmp(b.0));
+    crate::sort::sort_by(&mut order, |a, b| a.0.cmp(b.0));
     let total_ready: usize = order.iter().map(|(_, _, s)| s.ready.len()).sum();
     let total_not_ready: usize = order.iter().map(|(_, _, s)| s.not_ready.len()).sum();
     let truncated = total_ready + total_not_ready > ENDPOINTS_MAX_CAPACITY;

@@ -209,6 +209,23 @@ impl KubeletReason {
     }
 }
 
+/// A set of `u8`s (the host-local IPAM's octets in use): a bitset rather than a `BTreeSet<u8>`,
+/// one BTreeMap instantiation less in the wasm.
+#[derive(Debug, Clone, Default)]
+struct OctetSet([u64; 4]);
+
+impl OctetSet {
+    fn contains(&self, o: u8) -> bool {
+        self.0[usize::from(o / 64)] & (1 << (o % 64)) != 0
+    }
+    fn insert(&mut self, o: u8) {
+        self.0[usize::from(o / 64)] |= 1 << (o % 64);
+    }
+    fn remove(&mut self, o: u8) {
+        self.0[usize::from(o / 64)] &= !(1 << (o % 64));
+    }
+}
+
 /// One node's kubelet + container runtime state.
 #[derive(Debug, Clone)]
 pub struct NodeAgent {
@@ -219,7 +236,7 @@ pub struct NodeAgent {
     pub images: BTreeSet<String>,
     /// host-local IPAM: the last address handed out, and those in use.
     last_ip: u8,
-    ips: BTreeSet<u8>,
+    ips: OctetSet,
     /// The serialized image puller is busy until then.
     pull_busy_until: Time,
     /// Pulls in flight: image → when its content is on the node.
@@ -705,7 +722,7 @@ impl Kubelets {
                     // host-local hands out addresses in order from the range start (.2 after
                     // the gateway); a seeded offset varies them between seeds.
                     last_ip: 1 + rng.below(8) as u8,
-                    ips: BTreeSet::new(),
+                    ips: OctetSet::default(),
                     pull_busy_until: Time(0),
                     in_flight: BTreeMap::new(),
                 },
@@ -913,12 +930,12 @@ impl Kubelets {
                         message: Some(m.into()),
                     }
                 };
-                let old: BTreeMap<String, NodeCondition> = node
-                    .status
-                    .conditions
-                    .iter()
-                    .map(|c| (c.type_.clone(), c.clone()))
-                    .collect();
+                let old: BTreeMap<String, NodeCondition> = crate::sort::map_from(
+                    node.status
+                        .conditions
+                        .iter()
+                        .map(|c| (c.type_.clone(), c.clone())),
+                );
                 n.status.conditions = vec![
                     posted(
                         "MemoryPressure",
@@ -962,12 +979,12 @@ impl Kubelets {
                 }
             }
         }
-        let mut keys: BTreeSet<ObjectRef> = ctx
-            .api
-            .list::<Pod>(None)
-            .filter(|p| p.spec.node_name.as_deref() == Some(node_name))
-            .map(pod_key)
-            .collect();
+        let mut keys: BTreeSet<ObjectRef> = crate::sort::set_from(
+            ctx.api
+                .list::<Pod>(None)
+                .filter(|p| p.spec.node_name.as_deref() == Some(node_name))
+                .map(pod_key),
+        );
         for ((ns, name, _), rt) in &self.pods {
             if rt.node == node_name {
                 keys.insert(ObjectRef::new(Kind::Pod, ns, name));
@@ -994,7 +1011,7 @@ impl Kubelets {
         for k in stale {
             if let Some(rt) = self.pods.remove(&k) {
                 if let (Some(o), Some(agent)) = (rt.ip_octet, self.nodes.get_mut(&rt.node)) {
-                    agent.ips.remove(&o);
+                    agent.ips.remove(o);
                 }
             }
         }
@@ -1317,7 +1334,7 @@ impl Kubelets {
             }
         }
         if let (Some(o), Some(agent)) = (rt.ip_octet.take(), self.nodes.get_mut(&rt.node)) {
-            agent.ips.remove(&o);
+            agent.ips.remove(o);
         }
         ctx.reason(
             pod_key(pod),
@@ -2003,7 +2020,7 @@ fn allocate_ip(agent: &mut NodeAgent) -> Option<u8> {
     // Addresses .2–.254; the walk starts after the last one handed out (host-local's order).
     for step in 1..=253i32 {
         let candidate = ((i32::from(agent.last_ip) - 2 + step).rem_euclid(253) + 2) as u8;
-        if !agent.ips.contains(&candidate) {
+        if !agent.ips.contains(candidate) {
             agent.ips.insert(candidate);
             agent.last_ip = candidate;
             return Some(candidate);
@@ -2046,9 +2063,10 @@ fn volume_sources(
         .and_then(|n| n.status.extra.get("volumesAttached"))
         .and_then(|v| v.as_array())
         .map(|a| {
-            a.iter()
-                .filter_map(|x| x.get("name").and_then(|n| n.as_str()).map(str::to_string))
-                .collect()
+            crate::sort::set_from(
+                a.iter()
+                    .filter_map(|x| x.get("name").and_then(|n| n.as_str()).map(str::to_string)),
+            )
         })
         .unwrap_or_default();
     for v in &pod.spec.volumes {

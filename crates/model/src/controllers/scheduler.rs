@@ -615,7 +615,8 @@ impl Scheduler {
         }
         let mut feasible: Vec<(u64, String)> = Vec::new();
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-        let mut preemption: BTreeMap<&'static str, usize> = BTreeMap::new();
+        // String keys (same order as &str): one B-tree instantiation less in the wasm.
+        let mut preemption: BTreeMap<String, usize> = BTreeMap::new();
         for node in snap
             .nodes
             .iter()
@@ -640,7 +641,7 @@ impl Scheduler {
                     } else {
                         "Preemption is not helpful for scheduling"
                     };
-                    *preemption.entry(p).or_default() += 1;
+                    *preemption.entry(p.to_string()).or_default() += 1;
                 }
             }
         }
@@ -781,7 +782,7 @@ impl Scheduler {
 fn fit_error(
     n_all: usize,
     reasons: &BTreeMap<String, usize>,
-    preemption: &BTreeMap<&'static str, usize>,
+    preemption: &BTreeMap<String, usize>,
     pod: &Pod,
 ) -> String {
     // sort.Strings over "<count> <reason>".

@@ -535,7 +535,8 @@ pub fn programs(image: &str) -> Vec<&'static str> {
     if flavor(image).is_none() {
         v.clear();
     }
-    v.sort_unstable();
+    // Stable or not: equal `&str`s are indistinguishable (one shared sort, bundle size).
+    crate::sort::sort(&mut v);
     v
 }
 

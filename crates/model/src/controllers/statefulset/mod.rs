@@ -254,12 +254,14 @@ impl StatefulSetController {
         pods: &[Arc<Object>],
     ) -> BTreeSet<String> {
         match self.indexes.get(key) {
-            Some(idx) if from_index => idx.live_revisions().map(str::to_string).collect(),
-            _ => pods
-                .iter()
-                .filter_map(control::as_pod)
-                .map(|p| utils::pod_revision(p).to_string())
-                .collect(),
+            Some(idx) if from_index => {
+                crate::sort::set_from(idx.live_revisions().map(str::to_string))
+            }
+            _ => crate::sort::set_from(
+                pods.iter()
+                    .filter_map(control::as_pod)
+                    .map(|p| utils::pod_revision(p).to_string()),
+            ),
         }
     }
 
