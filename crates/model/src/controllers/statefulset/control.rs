@@ -12,7 +12,6 @@
 use super::index::SetIndex;
 use super::pod_control::{self, why};
 use super::reason::{PodState, StsReason};
-use super::revisions::apply_revision;
 use super::utils::{self, *};
 use crate::api::ApiServer;
 use crate::controllers::Ctx;
@@ -108,19 +107,23 @@ fn new_versioned_pod(r: &Round<'_>, ordinal: i64) -> Pod {
 }
 
 /// `updateStatefulSet`. Returns the status to write and the round's error, if any.
+/// `current_set` and `update_set` are `ApplyRevision` of `set` with `current` and `update`.
+#[allow(clippy::too_many_arguments)]
 pub fn update_stateful_set(
     ctx: &mut Ctx<'_>,
     set: &StatefulSet,
     current: &ControllerRevision,
     update: &ControllerRevision,
+    current_set: StatefulSet,
+    update_set: StatefulSet,
     collision_count: i32,
     pods: &[Arc<Object>],
     create_budget: u32,
 ) -> (StatefulSetStatus, Result<RoundOutcome, String>) {
     let r = Round {
         set,
-        current_set: apply_revision(set, current),
-        update_set: apply_revision(set, update),
+        current_set,
+        update_set,
         current_rev: current.metadata.name.clone(),
         update_rev: update.metadata.name.clone(),
         monotonic: !set.is_parallel(),
@@ -759,6 +762,7 @@ pub fn update_stateful_set_fast(
     set: &StatefulSet,
     current: &ControllerRevision,
     update: &ControllerRevision,
+    current_set: StatefulSet,
     update_set: StatefulSet,
     collision_count: i32,
     idx: &SetIndex,
@@ -766,7 +770,7 @@ pub fn update_stateful_set_fast(
 ) -> (StatefulSetStatus, Result<RoundOutcome, String>) {
     let r = Round {
         set,
-        current_set: apply_revision(set, current),
+        current_set,
         update_set,
         current_rev: current.metadata.name.clone(),
         update_rev: update.metadata.name.clone(),
