@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use ordinal_model::api::{DeleteOptions, Propagation, WatchEventType};
-use ordinal_model::objects::{Pod, PodCondition, StatefulSet};
+use ordinal_model::objects::{Pod, PodCondition, StatefulSet, Typed};
 use ordinal_model::reason::Reason;
 use ordinal_model::{Cluster, Input, Kind, Object, PatchType, Profile};
 use serde_json::{json, Value};
@@ -67,10 +67,17 @@ impl FakeNodes {
         let now = c.now();
         let keys: Vec<_> = self.watch.iter().cloned().collect();
         for k in keys {
-            let Some(pod) = c.api.get::<Pod>(&k.0, &k.1).cloned() else {
+            // The store's copy (an Arc): a write replaces it, so this one stays as read.
+            let Some(obj) = c
+                .api
+                .get_object(Kind::Pod, &k.0, &k.1)
+                .filter(|o| Pod::from_object(o).is_some())
+                .cloned()
+            else {
                 self.watch.remove(&k);
                 continue;
             };
+            let pod = Pod::from_object(&obj).expect("a pod");
             if pod.metadata.deletion_timestamp.is_some() {
                 let opts = DeleteOptions {
                     grace_period_seconds: Some(0),

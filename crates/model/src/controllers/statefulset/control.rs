@@ -41,8 +41,8 @@ pub struct RoundOutcome {
 
 struct Round<'s> {
     set: &'s StatefulSet,
-    current_set: StatefulSet,
-    update_set: StatefulSet,
+    current_set: &'s StatefulSet,
+    update_set: &'s StatefulSet,
     current_rev: String,
     update_rev: String,
     monotonic: bool,
@@ -93,16 +93,16 @@ fn state_of(pod: &Pod) -> PodState {
 
 /// `newVersionedStatefulSetPod`
 fn new_versioned_pod(r: &Round<'_>, ordinal: i64) -> Pod {
-    let s = &r.current_set;
+    let s = r.current_set;
     let rolling = !s.is_on_delete();
     let below = match s.partition() {
         Some(p) => ordinal < r.start + i64::from(p),
         None => ordinal < r.start + i64::from(s.status.current_replicas),
     };
     if rolling && below {
-        utils::new_pod(&r.current_set, ordinal, &r.current_rev)
+        utils::new_pod(r.current_set, ordinal, &r.current_rev)
     } else {
-        utils::new_pod(&r.update_set, ordinal, &r.update_rev)
+        utils::new_pod(r.update_set, ordinal, &r.update_rev)
     }
 }
 
@@ -114,8 +114,8 @@ pub fn update_stateful_set(
     set: &StatefulSet,
     current: &ControllerRevision,
     update: &ControllerRevision,
-    current_set: StatefulSet,
-    update_set: StatefulSet,
+    current_set: &StatefulSet,
+    update_set: &StatefulSet,
     collision_count: i32,
     pods: &[Arc<Object>],
     create_budget: u32,
@@ -274,8 +274,8 @@ pub fn update_stateful_set(
     if !set.spec.volume_claim_templates.is_empty() {
         let mut errs = Vec::new();
         for p in &condemned {
-            if !pod_control::claims_match_retention(ctx, &r.update_set, p) {
-                if let Err(e) = pod_control::update_claims_for_retention(ctx, &r.update_set, p) {
+            if !pod_control::claims_match_retention(ctx, r.update_set, p) {
+                if let Err(e) = pod_control::update_claims_for_retention(ctx, r.update_set, p) {
                     errs.push(e);
                     if r.monotonic {
                         break;
@@ -624,11 +624,11 @@ fn process_replica(
         // A stub created just now (Parallel) matches by construction.
         return Ok(false);
     }
-    let retention_ok = pod_control::claims_match_retention(ctx, &r.update_set, pod);
+    let retention_ok = pod_control::claims_match_retention(ctx, r.update_set, pod);
     if identity_matches(r.set, pod) && storage_matches(r.set, pod) && retention_ok {
         return Ok(false);
     }
-    pod_control::update_pod(ctx, &r.update_set, &name)?;
+    pod_control::update_pod(ctx, r.update_set, &name)?;
     Ok(false)
 }
 
@@ -762,8 +762,8 @@ pub fn update_stateful_set_fast(
     set: &StatefulSet,
     current: &ControllerRevision,
     update: &ControllerRevision,
-    current_set: StatefulSet,
-    update_set: StatefulSet,
+    current_set: &StatefulSet,
+    update_set: &StatefulSet,
     collision_count: i32,
     idx: &SetIndex,
     create_budget: u32,

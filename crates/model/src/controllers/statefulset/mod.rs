@@ -268,15 +268,18 @@ impl StatefulSetController {
 
     /// `StatefulSetController.sync` → `syncStatefulSet` → `UpdateStatefulSet`.
     fn sync(&mut self, key: &ObjectRef, ctx: &mut Ctx<'_>) -> Result<(), String> {
-        let Some(set) = ctx
+        // The store's copy: a write replaces it, so this one stays as read.
+        let Some(obj) = ctx
             .api
-            .get::<StatefulSet>(&key.namespace, &key.name)
+            .get_object(Kind::StatefulSet, &key.namespace, &key.name)
+            .filter(|o| StatefulSet::from_object(o).is_some())
             .cloned()
         else {
             self.indexes.remove(key);
             self.revision_caches.remove(key);
             return Ok(());
         };
+        let set = StatefulSet::from_object(&obj).expect("a StatefulSet");
         let mut cache = self.revision_caches.remove(key).unwrap_or_default();
         let result = self.sync_set(key, set, &mut cache, ctx);
         self.revision_caches.insert(key.clone(), cache);
@@ -286,7 +289,7 @@ impl StatefulSetController {
     fn sync_set(
         &mut self,
         key: &ObjectRef,
-        set: StatefulSet,
+        set: &StatefulSet,
         cache: &mut revisions::RevisionCache,
         ctx: &mut Ctx<'_>,
     ) -> Result<(), String> {
@@ -297,7 +300,7 @@ impl StatefulSetController {
         let ns = set.metadata.ns().to_string();
 
         // adoptOrphanRevisions
-        let revisions = list_revisions(ctx.api, &set);
+        let revisions = list_revisions(ctx.api, set);
         if revisions
             .iter()
             .any(|r| as_revision(r).metadata.controller_ref().is_none())
@@ -314,7 +317,7 @@ impl StatefulSetController {
                 adopted
                     .metadata
                     .owner_references
-                    .push(utils::set_controller_ref(&set));
+                    .push(utils::set_controller_ref(set));
                 ctx.api
                     .update(adopted.into(), ACTOR)
                     .map_err(|e| e.to_string())?;
@@ -347,7 +350,7 @@ impl StatefulSetController {
             Vec::new()
         };
         let no_claim_writes = self.indexes.entry(key.clone()).or_default().refresh_claims(
-            &set,
+            set,
             &selector,
             ctx.api,
             || all_candidates,
@@ -356,32 +359,30 @@ impl StatefulSetController {
         let mut pods: Vec<Arc<Object>> = if use_index {
             Vec::new()
         } else {
-            self.claim_pods(&set, &selector, ctx)?
+            self.claim_pods(set, &selector, ctx)?
         };
 
         // UpdateStatefulSet: revisions, the round, status, history.
-        let mut revisions = list_revisions(ctx.api, &set);
+        let mut revisions = list_revisions(ctx.api, set);
         revisions::sort_revisions(&mut revisions);
         let (current_obj, update_obj, collision_count) =
-            match get_revisions(ctx, &set, &revisions, cache) {
+            match get_revisions(ctx, set, &revisions, cache) {
                 Ok(v) => v,
                 Err(e) => {
                     if use_index {
-                        pods = self.claim_pods(&set, &selector, ctx)?;
+                        pods = self.claim_pods(set, &selector, ctx)?;
                     }
                     let live = self.live_revisions(key, false, &pods);
-                    truncate_history(ctx, &set, &live, &revisions, None, None);
+                    truncate_history(ctx, set, &live, &revisions, None, None);
                     return Err(e);
                 }
             };
         let (current, update) = (as_revision(&current_obj), as_revision(&update_obj));
         // `ApplyRevision` of both (the same revision applies to the same set).
-        let us = cache.apply(&set, update);
-        let current_set = if current.metadata.uid == update.metadata.uid {
-            us.clone()
-        } else {
-            cache.apply(&set, current)
-        };
+        let us = cache.apply(set, update);
+        let other_current_set =
+            (current.metadata.uid != update.metadata.uid).then(|| cache.apply(set, current));
+        let current_set = other_current_set.as_ref().unwrap_or(&us);
         // Quietness and counts of the index for this round's revisions; a condemned pod
         // sends the round down the full walk (scale-down), with the pods listed after all —
         // the claiming loop writes nothing here, so running it after the revisions is the same.
@@ -390,22 +391,22 @@ impl StatefulSetController {
             if let Some(idx) = self.indexes.get_mut(key) {
                 let api = &*ctx.api;
                 idx.refresh_members(
-                    &set,
+                    set,
                     &current.metadata.name,
                     &update.metadata.name,
                     api,
                     |p| {
-                        let quiet = control::is_quiet(api, &set, &us, p);
+                        let quiet = control::is_quiet(api, set, &us, p);
                         let parallel = !quiet
                             && set.is_parallel()
-                            && control::is_quiet_parallel(api, &set, &us, p);
+                            && control::is_quiet_parallel(api, set, &us, p);
                         (quiet, parallel)
                     },
                 );
                 fast = idx.condemned.is_empty();
             }
             if !fast {
-                pods = self.claim_pods(&set, &selector, ctx)?;
+                pods = self.claim_pods(set, &selector, ctx)?;
             }
         }
         // The Parallel creation cap is a rate (one batch per CAPPED_REQUEUE_MS), not per sync:
@@ -429,30 +430,30 @@ impl StatefulSetController {
         let (status, round) = match (fast, self.indexes.get(key)) {
             (true, Some(idx)) => control::update_stateful_set_fast(
                 ctx,
-                &set,
+                set,
                 current,
                 update,
                 current_set,
-                us,
+                &us,
                 collision_count,
                 idx,
                 budget,
             ),
             _ => control::update_stateful_set(
                 ctx,
-                &set,
+                set,
                 current,
                 update,
                 current_set,
-                us,
+                &us,
                 collision_count,
                 &pods,
                 budget,
             ),
         };
-        let status_result = update_status(ctx, &set, status);
+        let status_result = update_status(ctx, set, status);
         let live = self.live_revisions(key, fast, &pods);
-        truncate_history(ctx, &set, &live, &revisions, Some(current), Some(update));
+        truncate_history(ctx, set, &live, &revisions, Some(current), Some(update));
         let outcome = round?;
         let status = status_result?;
         if outcome.capped && !throttled {

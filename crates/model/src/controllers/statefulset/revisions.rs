@@ -1,8 +1,9 @@
 //! ControllerRevisions: `getPatch`, `newRevision`, `ApplyRevision` (stateful_set_utils.go) and
 //! `history.NewControllerRevision` / `HashControllerRevision` (controller_history.go).
 
-use crate::objects::{ControllerRevision, Json, PodTemplateSpec, StatefulSet};
+use crate::objects::{ControllerRevision, Json, PodTemplateSpec, StatefulSet, StatefulSetSpec};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// `history.ControllerRevisionHashLabel`
 pub const HASH_LABEL: &str = "controller.kubernetes.io/hash";
@@ -147,6 +148,37 @@ pub struct RevisionCache {
     patch: Option<SetPatch>,
     /// (revision UID, its decoded template), newest last.
     templates: Vec<(String, Option<PodTemplateSpec>)>,
+    /// (set resourceVersion, revision UID, the applied set), newest last: a set that did not
+    /// change since the last sync applies to the same result.
+    applied: Vec<(String, String, Arc<StatefulSet>)>,
+}
+
+/// How many applied sets a [`RevisionCache`] keeps (the current and the update revision).
+const APPLIED_SETS: usize = 2;
+
+/// `set` with `template` in place of its own (a clone that skips the replaced template).
+fn with_template(set: &StatefulSet, template: &PodTemplateSpec) -> StatefulSet {
+    let s = &set.spec;
+    StatefulSet {
+        metadata: set.metadata.clone(),
+        spec: StatefulSetSpec {
+            replicas: s.replicas,
+            selector: s.selector.clone(),
+            template: template.clone(),
+            volume_claim_templates: s.volume_claim_templates.clone(),
+            service_name: s.service_name.clone(),
+            pod_management_policy: s.pod_management_policy.clone(),
+            update_strategy: s.update_strategy.clone(),
+            revision_history_limit: s.revision_history_limit,
+            min_ready_seconds: s.min_ready_seconds,
+            persistent_volume_claim_retention_policy: s
+                .persistent_volume_claim_retention_policy
+                .clone(),
+            ordinals: s.ordinals.clone(),
+            extra: s.extra.clone(),
+        },
+        status: set.status.clone(),
+    }
 }
 
 /// `getPatch` of one template, with the FNV-1 state after its Go JSON bytes.
@@ -193,9 +225,20 @@ impl RevisionCache {
         self.patch.as_ref().expect("just set")
     }
 
-    /// [`apply_revision`], with the revision's template decoded once per revision.
-    pub fn apply(&mut self, set: &StatefulSet, revision: &ControllerRevision) -> StatefulSet {
+    /// [`apply_revision`], with the revision's template decoded once per revision and the
+    /// result kept while the set (its resourceVersion) stays the same.
+    pub fn apply(&mut self, set: &StatefulSet, revision: &ControllerRevision) -> Arc<StatefulSet> {
+        let set_rv = &set.metadata.resource_version;
         let uid = &revision.metadata.uid;
+        if !set_rv.is_empty() {
+            if let Some((_, _, out)) = self
+                .applied
+                .iter()
+                .find(|(rv, u, _)| rv == set_rv && u == uid)
+            {
+                return out.clone();
+            }
+        }
         let pos = match self.templates.iter().position(|(u, _)| u == uid) {
             Some(i) => i,
             None => {
@@ -207,14 +250,18 @@ impl RevisionCache {
                 self.templates.len() - 1
             }
         };
-        match &self.templates[pos].1 {
-            Some(template) => {
-                let mut out = set.clone();
-                out.spec.template = template.clone();
-                out
-            }
+        let out = Arc::new(match &self.templates[pos].1 {
+            Some(template) => with_template(set, template),
             None => set.clone(),
+        });
+        if !set_rv.is_empty() {
+            if self.applied.len() >= APPLIED_SETS {
+                self.applied.remove(0);
+            }
+            self.applied
+                .push((set_rv.clone(), uid.clone(), out.clone()));
         }
+        out
     }
 }
 
