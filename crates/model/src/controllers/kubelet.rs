@@ -2466,8 +2466,12 @@ fn write_status(pod: &Pod, rt: &PodRuntime, ctx: &mut Ctx<'_>) -> bool {
     if st == pod.status {
         return false;
     }
-    let mut p = pod.clone();
-    p.status = st;
+    // The status subresource takes only `status` from the request: no clone of the spec.
+    let p = Pod {
+        metadata: crate::objects::ObjectMeta::named(Some(pod.metadata.ns()), &pod.metadata.name),
+        status: st,
+        ..Default::default()
+    };
     ctx.api.update_status(p.into(), "kubelet").is_ok()
 }
 

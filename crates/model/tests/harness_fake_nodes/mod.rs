@@ -97,7 +97,8 @@ impl FakeNodes {
                 if now.since(since) < self.start_delay_ms {
                     continue;
                 }
-                let mut p = pod.clone();
+                // The status subresource takes only `status` from the request.
+                let mut p = status_only(pod);
                 p.status.phase = Some("Running".into());
                 p.status.start_time = Some(now.truncated());
                 let ready = !self.unready.contains(&k);
@@ -133,6 +134,18 @@ impl FakeNodes {
                 let _ = c.api.update_status(p.into(), ACTOR);
             }
         }
+    }
+}
+
+/// A pod naming `pod` with its status (all a status update reads), without cloning its spec.
+fn status_only(pod: &Pod) -> Pod {
+    Pod {
+        metadata: ordinal_model::objects::ObjectMeta::named(
+            Some(pod.metadata.ns()),
+            &pod.metadata.name,
+        ),
+        status: pod.status.clone(),
+        ..Default::default()
     }
 }
 

@@ -637,18 +637,26 @@ fn update_status(
         return Ok(status);
     }
     // The status updater re-reads the set on conflict; here the store is the informer.
-    let Some(mut fresh) = ctx
+    if ctx
         .api
         .get::<StatefulSet>(set.metadata.ns(), &set.metadata.name)
-        .cloned()
-    else {
+        .is_none()
+    {
         return Ok(status);
-    };
+    }
     let completed = status.current_revision == status.update_revision
         && old.current_revision != status.current_revision
         && !old.current_revision.is_empty();
-    fresh.status = status.clone();
-    fresh.status.conditions = Vec::new();
+    // The status subresource takes only `status` from the request (the rest is the stored
+    // object's): name the set and send its new status, without cloning the stored copy.
+    let fresh = StatefulSet {
+        metadata: crate::objects::ObjectMeta::named(Some(set.metadata.ns()), &set.metadata.name),
+        status: crate::objects::StatefulSetStatus {
+            conditions: Vec::new(),
+            ..status.clone()
+        },
+        ..Default::default()
+    };
     ctx.api
         .update_status(fresh.into(), ACTOR)
         .map_err(|e| e.to_string())?;
