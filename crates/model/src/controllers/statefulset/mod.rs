@@ -156,7 +156,19 @@ impl Controller for StatefulSetController {
             )),
             Object::Pod(pod) => {
                 let ns = pod.metadata.ns();
-                let old = self.unfile(ns, &pod.metadata.name);
+                // Filed where it already is (most pod events): unfiling and filing it again
+                // would leave the index as it is.
+                let refiled = ev.type_ != WatchEventType::Deleted && {
+                    let f = filing(pod);
+                    self.filed
+                        .get(&(ns.to_string(), pod.metadata.name.clone()))
+                        .is_some_and(|old| *old == f)
+                };
+                let old = if refiled {
+                    Some(filing(pod))
+                } else {
+                    self.unfile(ns, &pod.metadata.name)
+                };
                 for f in [old.clone(), Some(filing(pod))].into_iter().flatten() {
                     if let Filed::Owned(set) | Filed::Orphan(set) = f {
                         self.touch(ns, &set, &pod.metadata.name);
@@ -187,7 +199,9 @@ impl Controller for StatefulSetController {
                     }
                     Filed::Elsewhere => {}
                 }
-                self.file(ns, &pod.metadata.name, f);
+                if !refiled {
+                    self.file(ns, &pod.metadata.name, f);
+                }
             }
             // A claim changed: its pod's claim retention may have (`<template>-<set>-<n>`).
             Object::PersistentVolumeClaim(c) if !self.indexes.is_empty() => {
