@@ -167,6 +167,9 @@ impl Cluster {
             let Some(wake) = self.timers.pop_due(t) else {
                 break;
             };
+            if wake.controller == ControllerId::Kubelet && wake.tag == controllers::TAG_RECONCILE {
+                self.kubelet.reconcile_popped(&wake.key);
+            }
             handled += 1;
             if wake.at == instant {
                 same_instant += 1;
@@ -223,6 +226,12 @@ impl Cluster {
                     self.$field.watch(ev, &self.api, &mut |k| keys.push(k));
                     let id = controller_id(&self.$field);
                     for k in controllers::dedupe(keys) {
+                        if id == ControllerId::Kubelet
+                            && self.timers.len() >= controllers::TIMER_CAPACITY
+                        {
+                            // The queue may drop it: the kubelet must not count it as queued.
+                            self.kubelet.reconcile_popped(&k);
+                        }
                         self.timers.enqueue(now.plus_ms(latency_ms(id)), id, k);
                     }
                 }};

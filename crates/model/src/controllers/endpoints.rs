@@ -134,6 +134,8 @@ struct PodView {
     ports_key: String,
     /// Per service port: `find_port` (the slice resolves named target ports from the first pod).
     found: Vec<Option<i32>>,
+    /// Its address in the Endpoints object (built once, cloned into every rewrite).
+    address: EndpointAddress,
 }
 
 impl PodView {
@@ -151,14 +153,26 @@ impl PodView {
                 Some(v)
             })
             .collect();
+        let ip = pod.status.pod_ip.clone().unwrap_or_default();
+        let hostname =
+            should_set_hostname(pod, svc).then(|| pod.spec.hostname.clone().unwrap_or_default());
+        let address = EndpointAddress {
+            ip: ip.clone(),
+            hostname: hostname.clone(),
+            node_name: pod.spec.node_name.clone(),
+            target_ref: Some(json!({
+                "kind": "Pod", "name": pod.metadata.name,
+                "namespace": svc.metadata.ns(), "uid": pod.metadata.uid,
+            })),
+        };
         PodView {
+            address,
             in_endpoints: should_pod_be_in_endpoints(pod, publish),
             in_slices: should_pod_be_in_endpoints(pod, true),
             ready: pod.is_ready(),
             terminating: pod.metadata.is_deleting(),
-            ip: pod.status.pod_ip.clone().unwrap_or_default(),
-            hostname: should_set_hostname(pod, svc)
-                .then(|| pod.spec.hostname.clone().unwrap_or_default()),
+            ip,
+            hostname,
             node_name: pod.spec.node_name.clone(),
             uid: pod.metadata.uid.clone(),
             ports_key: Value::Array(ports.clone()).to_string(),
@@ -184,9 +198,10 @@ struct SubsetIndex {
     ports: Vec<Value>,
     /// Pod names in it (the subset's position is that of its lowest name).
     names: BTreeSet<String>,
-    /// (ip, pod) of ready and not-ready addresses: `RepackSubsets` order.
-    ready: BTreeSet<(String, String)>,
-    not_ready: BTreeSet<(String, String)>,
+    /// (ip, pod) of ready and not-ready addresses, `RepackSubsets` order, with the pod's
+    /// address (its view's: the view in `SvcState::pods` and these entries change together).
+    ready: BTreeMap<(String, String), EndpointAddress>,
+    not_ready: BTreeMap<(String, String), EndpointAddress>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -288,10 +303,10 @@ impl SvcState {
             sub.names.insert(name.to_string());
             let k = (view.ip.clone(), name.to_string());
             if view.endpoints_ready(self.publish) {
-                sub.ready.insert(k);
+                sub.ready.insert(k, view.address.clone());
                 self.ready_names.insert(name.to_string());
             } else {
-                sub.not_ready.insert(k);
+                sub.not_ready.insert(k, view.address.clone());
                 self.not_ready_names.insert(name.to_string());
             }
             self.touch_endpoints(&view, name);
@@ -534,7 +549,7 @@ impl Controller for EndpointsController {
         // ---- Endpoints (endpoints controller: terminating pods only with publishNotReady) ----
         let mut changed_ep = false;
         if std::mem::take(&mut st.endpoints_dirty) {
-            let (subsets, truncated, window_end) = endpoint_subsets(st, &ns);
+            let (subsets, truncated, window_end) = endpoint_subsets(st);
             st.window_end = window_end;
             let mut ep_meta = ObjectMeta::named(Some(&ns), &key.name);
             ep_meta.labels = service_labels(&svc);
@@ -614,10 +629,7 @@ fn rebuild(st: &mut SvcState, svc: &Service, api: &ApiServer) {
 }
 
 /// The Endpoints subsets (`RepackSubsets` order) and whether `truncateEndpoints` cut them.
-fn endpoint_subsets(
-    st: &SvcState,
-    ns: &str,
-) -> (Vec<EndpointSubset>, bool, Option<(String, String)>) {
+fn endpoint_subsets(st: &SvcState) -> (Vec<EndpointSubset>, bool, Option<(String, String)>) {
     let mut order: Vec<(&String, &Vec<Value>, &SubsetIndex)> = st
         .subsets
         .values()
@@ -634,23 +646,11 @@ fn endpoint_subsets(
         (false, ENDPOINTS_MAX_CAPACITY - total_ready, total_not_ready)
     };
     let mut can_be_added = max;
-    let address = |ip: &str, name: &str| -> EndpointAddress {
-        let v = st.pods.get(name);
-        EndpointAddress {
-            ip: ip.to_string(),
-            hostname: v.and_then(|v| v.hostname.clone()),
-            node_name: v.and_then(|v| v.node_name.clone()),
-            target_ref: Some(json!({
-                "kind": "Pod", "name": name,
-                "namespace": ns, "uid": v.map_or("", |v| v.uid.as_str()),
-            })),
-        }
-    };
-    let take = |set: &BTreeSet<(String, String)>, n: usize| -> Vec<EndpointAddress> {
-        set.iter()
+    let take = |set: &BTreeMap<(String, String), EndpointAddress>, n: usize| {
+        set.values()
             .take(n)
-            .map(|(ip, name)| address(ip, name))
-            .collect()
+            .cloned()
+            .collect::<Vec<EndpointAddress>>()
     };
     let single = order.len() == 1;
     let mut window_end = None;
@@ -676,7 +676,7 @@ fn endpoint_subsets(
                 s.addresses = take(&sub.ready, to_be_added);
                 can_be_added -= s.addresses.len();
                 if single && to_be_added == ENDPOINTS_MAX_CAPACITY {
-                    window_end = sub.ready.iter().nth(to_be_added - 1).cloned();
+                    window_end = sub.ready.keys().nth(to_be_added - 1).cloned();
                 }
             } else {
                 s.addresses = take(&sub.ready, usize::MAX);

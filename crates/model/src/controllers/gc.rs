@@ -150,7 +150,19 @@ impl Controller for GarbageCollector {
         }
         let key = oref(o);
         let m = o.meta();
-        self.unlink(&key);
+        // Linked to the owners it already is (most events): unlinking and linking again would
+        // leave the maps as they are.
+        let relinked = ev.type_ != WatchEventType::Deleted
+            && match self.owners_of.get(&key) {
+                None => m.owner_references.is_empty(),
+                Some(uids) => {
+                    !m.owner_references.is_empty()
+                        && uids.iter().eq(m.owner_references.iter().map(|r| &r.uid))
+                }
+            };
+        if !relinked {
+            self.unlink(&key);
+        }
         if ev.type_ == WatchEventType::Deleted {
             // Its dependents may now be garbage; its owners may be waiting for it (foreground).
             for d in self.dependents_of(&m.uid) {
@@ -163,7 +175,9 @@ impl Controller for GarbageCollector {
             }
             return;
         }
-        self.link(&key, m);
+        if !relinked {
+            self.link(&key, m);
+        }
         if deleting_with(m, ORPHAN) || deleting_with(m, FOREGROUND) {
             enqueue(key.clone());
         }

@@ -17,7 +17,7 @@ use crate::images::{self, ImageFamily, ImageInfo, OnSigterm, Process, PullError,
 use crate::objects::{
     ContainerState, ContainerStatus, Kind, Node, NodeCondition, Object, ObjectRef,
     PersistentVolume, PersistentVolumeClaim, Pod, PodCondition, PodStatus, Probe, StateRunning,
-    StateTerminated, StateWaiting,
+    StateTerminated, StateWaiting, Typed,
 };
 use crate::reason::Reason;
 use crate::rng::Rng;
@@ -588,6 +588,13 @@ pub struct Kubelets {
     /// only place runtimes appear, disappear or get their volumes): a Node/PVC/PV event wakes
     /// exactly these, in this order, without walking every runtime.
     volume_waiting: BTreeSet<(String, String)>,
+    /// The pods of `volume_waiting` not known to have a kubelet reconcile pending. A wake of
+    /// every waiting pod enqueues a reconcile at `now + latency`, which the timer queue drops
+    /// for a pod with one pending no later than that; after a wake every waiting pod has one,
+    /// at or before any later wake's time (time only moves forward), until it runs
+    /// (`reconcile_popped`). So a wake needs to enqueue only these — the same timers, pushed
+    /// in the same order, without walking every waiting pod on every claim or volume event.
+    volume_unarmed: BTreeSet<(String, String)>,
     /// Containers started since the cluster last looked: (namespace, pod, uid, container
     /// index). The cluster runs their main command through the userland (`crate::exec`).
     started_mains: Vec<(String, String, String, usize)>,
@@ -657,7 +664,20 @@ impl Kubelets {
             pods: BTreeMap::new(),
             slow_pulls: BTreeMap::new(),
             volume_waiting: BTreeSet::new(),
+            volume_unarmed: BTreeSet::new(),
             started_mains: Vec::new(),
+        }
+    }
+
+    /// A kubelet reconcile of `key` left the timer queue (it runs now, or was dropped): if the
+    /// pod waits for its volumes, the next wake must enqueue it again (see `volume_unarmed`).
+    pub(crate) fn reconcile_popped(&mut self, key: &ObjectRef) {
+        if key.kind != Kind::Pod {
+            return;
+        }
+        let k = (key.namespace.clone(), key.name.clone());
+        if self.volume_waiting.contains(&k) {
+            self.volume_unarmed.insert(k);
         }
     }
 
@@ -886,9 +906,11 @@ impl Controller for Kubelets {
             // Any of these may be what a waiting pod's volumes need. Every waiting pod is woken
             // (not only the users of this claim/volume/node): their re-check times are part of the
             // cluster's recorded history (which pod's sandbox draws first).
+            // Only those not known to have a reconcile pending: the others' enqueues would be
+            // dropped (see `volume_unarmed`); the cluster hands back any it cannot queue.
             Object::Node(_) | Object::PersistentVolumeClaim(_) | Object::PersistentVolume(_) => {
-                for (ns, name) in &self.volume_waiting {
-                    enqueue(ObjectRef::new(Kind::Pod, ns, name));
+                for (ns, name) in std::mem::take(&mut self.volume_unarmed) {
+                    enqueue(ObjectRef::new(Kind::Pod, &ns, &name));
                 }
             }
             _ => {}
@@ -1021,15 +1043,24 @@ impl Kubelets {
         self.sync_pod_runtime(ns, name, ctx);
         let key = (ns.to_string(), name.to_string());
         if self.waits_for_volumes(ns, name) {
-            self.volume_waiting.insert(key);
+            if self.volume_waiting.insert(key.clone()) {
+                self.volume_unarmed.insert(key);
+            }
         } else {
             self.volume_waiting.remove(&key);
+            self.volume_unarmed.remove(&key);
         }
     }
 
     fn sync_pod_runtime(&mut self, ns: &str, name: &str, ctx: &mut Ctx<'_>) {
-        let pod = ctx.api.get::<Pod>(ns, name).cloned();
-        self.reap(ns, name, pod.as_ref().map(|p| p.metadata.uid.as_str()));
+        // The store's copy (an Arc): a write replaces it, so this one stays as read.
+        let obj = ctx
+            .api
+            .get_object(Kind::Pod, ns, name)
+            .filter(|o| Pod::from_object(o).is_some())
+            .cloned();
+        let pod = obj.as_deref().and_then(Pod::from_object);
+        self.reap(ns, name, pod.map(|p| p.metadata.uid.as_str()));
         let Some(pod) = pod else { return };
         let Some(node_name) = pod.spec.node_name.clone().filter(|n| !n.is_empty()) else {
             return;
@@ -1050,39 +1081,39 @@ impl Kubelets {
                 if pod.is_terminal() {
                     // Finished before this kubelet knew it (or long ago): only confirm deletion.
                     if pod.metadata.is_deleting() {
-                        confirm_delete(&pod, ctx);
+                        confirm_delete(pod, ctx);
                     }
                     return;
                 }
                 ctx.reason(
-                    pod_key(&pod),
+                    pod_key(pod),
                     Reason::Kubelet(KubeletReason::Admitted {
                         node: node_name.clone(),
                     }),
                 );
-                self.new_runtime(&pod, &node_name, ctx.now)
+                self.new_runtime(pod, &node_name, ctx.now)
             }
         };
         for _ in 0..STEPS_PER_SYNC {
-            if !self.step(&pod, &mut rt, ctx) {
+            if !self.step(pod, &mut rt, ctx) {
                 break;
             }
         }
-        let wrote = write_status(&pod, &rt, ctx);
+        let wrote = write_status(pod, &rt, ctx);
         if rt.terminal.is_some() && pod.metadata.is_deleting() && !rt.delete_sent && !wrote {
             rt.delete_sent = true;
-            confirm_delete(&pod, ctx);
+            confirm_delete(pod, ctx);
         }
-        if let Some(at) = next_deadline(&rt, &pod) {
+        if let Some(at) = next_deadline(&rt, pod) {
             if !rt.wakes.contains(&at) && rt.wakes.len() < 64 {
                 rt.wakes.insert(at);
-                ctx.wake_at(at, pod_key(&pod), TAG_POD);
+                ctx.wake_at(at, pod_key(pod), TAG_POD);
             }
         } else if rt.terminal.is_some() && pod.metadata.is_deleting() && !rt.delete_sent {
             // The terminal status was just written: confirm the deletion right after.
             let at = ctx.now.plus_ms(50);
             rt.wakes.insert(at);
-            ctx.wake_at(at, pod_key(&pod), TAG_POD);
+            ctx.wake_at(at, pod_key(pod), TAG_POD);
         }
         self.pods.insert(key, rt);
     }
@@ -2453,8 +2484,12 @@ fn write_status(pod: &Pod, rt: &PodRuntime, ctx: &mut Ctx<'_>) -> bool {
     if st == pod.status {
         return false;
     }
-    let mut p = pod.clone();
-    p.status = st;
+    // The status subresource takes only `status` from the request: no clone of the spec.
+    let p = Pod {
+        metadata: crate::objects::ObjectMeta::named(Some(pod.metadata.ns()), &pod.metadata.name),
+        status: st,
+        ..Default::default()
+    };
     ctx.api.update_status(p.into(), "kubelet").is_ok()
 }
 

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use ordinal_model::api::{DeleteOptions, Propagation, WatchEventType};
-use ordinal_model::objects::{Pod, PodCondition, StatefulSet};
+use ordinal_model::objects::{Pod, PodCondition, StatefulSet, Typed};
 use ordinal_model::reason::Reason;
 use ordinal_model::{Cluster, Input, Kind, Object, PatchType, Profile};
 use serde_json::{json, Value};
@@ -67,10 +67,17 @@ impl FakeNodes {
         let now = c.now();
         let keys: Vec<_> = self.watch.iter().cloned().collect();
         for k in keys {
-            let Some(pod) = c.api.get::<Pod>(&k.0, &k.1).cloned() else {
+            // The store's copy (an Arc): a write replaces it, so this one stays as read.
+            let Some(obj) = c
+                .api
+                .get_object(Kind::Pod, &k.0, &k.1)
+                .filter(|o| Pod::from_object(o).is_some())
+                .cloned()
+            else {
                 self.watch.remove(&k);
                 continue;
             };
+            let pod = Pod::from_object(&obj).expect("a pod");
             if pod.metadata.deletion_timestamp.is_some() {
                 let opts = DeleteOptions {
                     grace_period_seconds: Some(0),
@@ -90,7 +97,8 @@ impl FakeNodes {
                 if now.since(since) < self.start_delay_ms {
                     continue;
                 }
-                let mut p = pod.clone();
+                // The status subresource takes only `status` from the request.
+                let mut p = status_only(pod);
                 p.status.phase = Some("Running".into());
                 p.status.start_time = Some(now.truncated());
                 let ready = !self.unready.contains(&k);
@@ -126,6 +134,18 @@ impl FakeNodes {
                 let _ = c.api.update_status(p.into(), ACTOR);
             }
         }
+    }
+}
+
+/// A pod naming `pod` with its status (all a status update reads), without cloning its spec.
+fn status_only(pod: &Pod) -> Pod {
+    Pod {
+        metadata: ordinal_model::objects::ObjectMeta::named(
+            Some(pod.metadata.ns()),
+            &pod.metadata.name,
+        ),
+        status: pod.status.clone(),
+        ..Default::default()
     }
 }
 

@@ -12,7 +12,6 @@
 use super::index::SetIndex;
 use super::pod_control::{self, why};
 use super::reason::{PodState, StsReason};
-use super::revisions::apply_revision;
 use super::utils::{self, *};
 use crate::api::ApiServer;
 use crate::controllers::Ctx;
@@ -42,8 +41,8 @@ pub struct RoundOutcome {
 
 struct Round<'s> {
     set: &'s StatefulSet,
-    current_set: StatefulSet,
-    update_set: StatefulSet,
+    current_set: &'s StatefulSet,
+    update_set: &'s StatefulSet,
     current_rev: String,
     update_rev: String,
     monotonic: bool,
@@ -94,33 +93,37 @@ fn state_of(pod: &Pod) -> PodState {
 
 /// `newVersionedStatefulSetPod`
 fn new_versioned_pod(r: &Round<'_>, ordinal: i64) -> Pod {
-    let s = &r.current_set;
+    let s = r.current_set;
     let rolling = !s.is_on_delete();
     let below = match s.partition() {
         Some(p) => ordinal < r.start + i64::from(p),
         None => ordinal < r.start + i64::from(s.status.current_replicas),
     };
     if rolling && below {
-        utils::new_pod(&r.current_set, ordinal, &r.current_rev)
+        utils::new_pod(r.current_set, ordinal, &r.current_rev)
     } else {
-        utils::new_pod(&r.update_set, ordinal, &r.update_rev)
+        utils::new_pod(r.update_set, ordinal, &r.update_rev)
     }
 }
 
 /// `updateStatefulSet`. Returns the status to write and the round's error, if any.
+/// `current_set` and `update_set` are `ApplyRevision` of `set` with `current` and `update`.
+#[allow(clippy::too_many_arguments)]
 pub fn update_stateful_set(
     ctx: &mut Ctx<'_>,
     set: &StatefulSet,
     current: &ControllerRevision,
     update: &ControllerRevision,
+    current_set: &StatefulSet,
+    update_set: &StatefulSet,
     collision_count: i32,
     pods: &[Arc<Object>],
     create_budget: u32,
 ) -> (StatefulSetStatus, Result<RoundOutcome, String>) {
     let r = Round {
         set,
-        current_set: apply_revision(set, current),
-        update_set: apply_revision(set, update),
+        current_set,
+        update_set,
         current_rev: current.metadata.name.clone(),
         update_rev: update.metadata.name.clone(),
         monotonic: !set.is_parallel(),
@@ -271,8 +274,8 @@ pub fn update_stateful_set(
     if !set.spec.volume_claim_templates.is_empty() {
         let mut errs = Vec::new();
         for p in &condemned {
-            if !pod_control::claims_match_retention(ctx, &r.update_set, p) {
-                if let Err(e) = pod_control::update_claims_for_retention(ctx, &r.update_set, p) {
+            if !pod_control::claims_match_retention(ctx, r.update_set, p) {
+                if let Err(e) = pod_control::update_claims_for_retention(ctx, r.update_set, p) {
                     errs.push(e);
                     if r.monotonic {
                         break;
@@ -621,11 +624,11 @@ fn process_replica(
         // A stub created just now (Parallel) matches by construction.
         return Ok(false);
     }
-    let retention_ok = pod_control::claims_match_retention(ctx, &r.update_set, pod);
+    let retention_ok = pod_control::claims_match_retention(ctx, r.update_set, pod);
     if identity_matches(r.set, pod) && storage_matches(r.set, pod) && retention_ok {
         return Ok(false);
     }
-    pod_control::update_pod(ctx, &r.update_set, &name)?;
+    pod_control::update_pod(ctx, r.update_set, &name)?;
     Ok(false)
 }
 
@@ -759,14 +762,15 @@ pub fn update_stateful_set_fast(
     set: &StatefulSet,
     current: &ControllerRevision,
     update: &ControllerRevision,
-    update_set: StatefulSet,
+    current_set: &StatefulSet,
+    update_set: &StatefulSet,
     collision_count: i32,
     idx: &SetIndex,
     create_budget: u32,
 ) -> (StatefulSetStatus, Result<RoundOutcome, String>) {
     let r = Round {
         set,
-        current_set: apply_revision(set, current),
+        current_set,
         update_set,
         current_rev: current.metadata.name.clone(),
         update_rev: update.metadata.name.clone(),

@@ -21,6 +21,7 @@ use super::{Controller, ControllerId, Ctx, TAG_RECONCILE};
 use crate::api::{ApiServer, StatusReason, WatchEvent, WatchEventType};
 use crate::objects::{ControllerRevision, Kind, Object, ObjectRef, Pod, StatefulSet, Typed};
 use pod_control::{why, ACTOR};
+use revisions::as_revision;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -54,6 +55,8 @@ pub struct StatefulSetController {
     indexes: HashMap<ObjectRef, index::SetIndex>,
     /// Sets whose periodic resync timer is armed.
     resync_armed: BTreeSet<ObjectRef>,
+    /// Per-set memo of the revision steps of a sync (see `revisions::RevisionCache`).
+    revision_caches: HashMap<ObjectRef, revisions::RevisionCache>,
 }
 
 /// `statefulSetResyncPeriod` in `stateful_set.go`: every set is synced again every 30 s even
@@ -153,7 +156,19 @@ impl Controller for StatefulSetController {
             )),
             Object::Pod(pod) => {
                 let ns = pod.metadata.ns();
-                let old = self.unfile(ns, &pod.metadata.name);
+                // Filed where it already is (most pod events): unfiling and filing it again
+                // would leave the index as it is.
+                let refiled = ev.type_ != WatchEventType::Deleted && {
+                    let f = filing(pod);
+                    self.filed
+                        .get(&(ns.to_string(), pod.metadata.name.clone()))
+                        .is_some_and(|old| *old == f)
+                };
+                let old = if refiled {
+                    Some(filing(pod))
+                } else {
+                    self.unfile(ns, &pod.metadata.name)
+                };
                 for f in [old.clone(), Some(filing(pod))].into_iter().flatten() {
                     if let Filed::Owned(set) | Filed::Orphan(set) = f {
                         self.touch(ns, &set, &pod.metadata.name);
@@ -184,7 +199,9 @@ impl Controller for StatefulSetController {
                     }
                     Filed::Elsewhere => {}
                 }
-                self.file(ns, &pod.metadata.name, f);
+                if !refiled {
+                    self.file(ns, &pod.metadata.name, f);
+                }
             }
             // A claim changed: its pod's claim retention may have (`<template>-<set>-<n>`).
             Object::PersistentVolumeClaim(c) if !self.indexes.is_empty() => {
@@ -267,14 +284,31 @@ impl StatefulSetController {
 
     /// `StatefulSetController.sync` → `syncStatefulSet` → `UpdateStatefulSet`.
     fn sync(&mut self, key: &ObjectRef, ctx: &mut Ctx<'_>) -> Result<(), String> {
-        let Some(set) = ctx
+        // The store's copy: a write replaces it, so this one stays as read.
+        let Some(obj) = ctx
             .api
-            .get::<StatefulSet>(&key.namespace, &key.name)
+            .get_object(Kind::StatefulSet, &key.namespace, &key.name)
+            .filter(|o| StatefulSet::from_object(o).is_some())
             .cloned()
         else {
             self.indexes.remove(key);
+            self.revision_caches.remove(key);
             return Ok(());
         };
+        let set = StatefulSet::from_object(&obj).expect("a StatefulSet");
+        let mut cache = self.revision_caches.remove(key).unwrap_or_default();
+        let result = self.sync_set(key, set, &mut cache, ctx);
+        self.revision_caches.insert(key.clone(), cache);
+        result
+    }
+
+    fn sync_set(
+        &mut self,
+        key: &ObjectRef,
+        set: &StatefulSet,
+        cache: &mut revisions::RevisionCache,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), String> {
         let Some(selector) = set.spec.selector.clone() else {
             // A nil selector selects nothing; validation never lets one through.
             return Ok(());
@@ -282,23 +316,24 @@ impl StatefulSetController {
         let ns = set.metadata.ns().to_string();
 
         // adoptOrphanRevisions
-        let revisions = list_revisions(ctx.api, &set);
+        let revisions = list_revisions(ctx.api, set);
         if revisions
             .iter()
-            .any(|r| r.metadata.controller_ref().is_none())
+            .any(|r| as_revision(r).metadata.controller_ref().is_none())
         {
             if set.metadata.is_deleting() {
                 return Err("cannot adopt: the set is being deleted".into());
             }
             for rev in revisions
                 .iter()
+                .map(|r| as_revision(r))
                 .filter(|r| r.metadata.controller_ref().is_none())
             {
                 let mut adopted = rev.clone();
                 adopted
                     .metadata
                     .owner_references
-                    .push(utils::set_controller_ref(&set));
+                    .push(utils::set_controller_ref(set));
                 ctx.api
                     .update(adopted.into(), ACTOR)
                     .map_err(|e| e.to_string())?;
@@ -331,7 +366,7 @@ impl StatefulSetController {
             Vec::new()
         };
         let no_claim_writes = self.indexes.entry(key.clone()).or_default().refresh_claims(
-            &set,
+            set,
             &selector,
             ctx.api,
             || all_candidates,
@@ -340,51 +375,55 @@ impl StatefulSetController {
         let mut pods: Vec<Arc<Object>> = if use_index {
             Vec::new()
         } else {
-            self.claim_pods(&set, &selector, ctx)?
+            self.claim_pods(set, &selector, ctx)?
         };
 
         // UpdateStatefulSet: revisions, the round, status, history.
-        let mut revisions = list_revisions(ctx.api, &set);
+        let mut revisions = list_revisions(ctx.api, set);
         revisions::sort_revisions(&mut revisions);
-        let (current, update, collision_count) = match get_revisions(ctx, &set, &revisions) {
-            Ok(v) => v,
-            Err(e) => {
-                if use_index {
-                    pods = self.claim_pods(&set, &selector, ctx)?;
+        let (current_obj, update_obj, collision_count) =
+            match get_revisions(ctx, set, &revisions, cache) {
+                Ok(v) => v,
+                Err(e) => {
+                    if use_index {
+                        pods = self.claim_pods(set, &selector, ctx)?;
+                    }
+                    let live = self.live_revisions(key, false, &pods);
+                    truncate_history(ctx, set, &live, &revisions, None, None);
+                    return Err(e);
                 }
-                let live = self.live_revisions(key, false, &pods);
-                truncate_history(ctx, &set, &live, &revisions, None, None);
-                return Err(e);
-            }
-        };
+            };
+        let (current, update) = (as_revision(&current_obj), as_revision(&update_obj));
+        // `ApplyRevision` of both (the same revision applies to the same set).
+        let us = cache.apply(set, update);
+        let other_current_set =
+            (current.metadata.uid != update.metadata.uid).then(|| cache.apply(set, current));
+        let current_set = other_current_set.as_ref().unwrap_or(&us);
         // Quietness and counts of the index for this round's revisions; a condemned pod
         // sends the round down the full walk (scale-down), with the pods listed after all —
         // the claiming loop writes nothing here, so running it after the revisions is the same.
-        let mut update_set = None;
         let mut fast = false;
         if use_index {
-            let us = revisions::apply_revision(&set, &update);
             if let Some(idx) = self.indexes.get_mut(key) {
                 let api = &*ctx.api;
                 idx.refresh_members(
-                    &set,
+                    set,
                     &current.metadata.name,
                     &update.metadata.name,
                     api,
                     |p| {
-                        let quiet = control::is_quiet(api, &set, &us, p);
+                        let quiet = control::is_quiet(api, set, &us, p);
                         let parallel = !quiet
                             && set.is_parallel()
-                            && control::is_quiet_parallel(api, &set, &us, p);
+                            && control::is_quiet_parallel(api, set, &us, p);
                         (quiet, parallel)
                     },
                 );
                 fast = idx.condemned.is_empty();
             }
             if !fast {
-                pods = self.claim_pods(&set, &selector, ctx)?;
+                pods = self.claim_pods(set, &selector, ctx)?;
             }
-            update_set = Some(us);
         }
         // The Parallel creation cap is a rate (one batch per CAPPED_REQUEUE_MS), not per sync:
         // pod events trigger syncs far more often than that.
@@ -404,30 +443,33 @@ impl StatefulSetController {
         } else {
             control::PARALLEL_CREATES_PER_SYNC
         };
-        let (status, round) = match (fast, update_set, self.indexes.get(key)) {
-            (true, Some(us), Some(idx)) => control::update_stateful_set_fast(
+        let (status, round) = match (fast, self.indexes.get(key)) {
+            (true, Some(idx)) => control::update_stateful_set_fast(
                 ctx,
-                &set,
-                &current,
-                &update,
-                us,
+                set,
+                current,
+                update,
+                current_set,
+                &us,
                 collision_count,
                 idx,
                 budget,
             ),
             _ => control::update_stateful_set(
                 ctx,
-                &set,
-                &current,
-                &update,
+                set,
+                current,
+                update,
+                current_set,
+                &us,
                 collision_count,
                 &pods,
                 budget,
             ),
         };
-        let status_result = update_status(ctx, &set, status);
+        let status_result = update_status(ctx, set, status);
         let live = self.live_revisions(key, fast, &pods);
-        truncate_history(ctx, &set, &live, &revisions, Some(&current), Some(&update));
+        truncate_history(ctx, set, &live, &revisions, Some(current), Some(update));
         let outcome = round?;
         let status = status_result?;
         if outcome.capped && !throttled {
@@ -449,16 +491,18 @@ impl StatefulSetController {
 
 /// `ListRevisions` → `history.ListControllerRevisions`: revisions in the namespace matching the
 /// selector that are orphans or controlled by this set.
-fn list_revisions(api: &ApiServer, set: &StatefulSet) -> Vec<ControllerRevision> {
+fn list_revisions(api: &ApiServer, set: &StatefulSet) -> Vec<Arc<Object>> {
     let Some(sel) = &set.spec.selector else {
         return Vec::new();
     };
-    api.list::<ControllerRevision>(Some(set.metadata.ns()))
-        .filter(|r| sel.matches(&r.metadata.labels))
-        .filter(|r| {
-            r.metadata
-                .controller_ref()
-                .is_none_or(|c| c.uid == set.metadata.uid)
+    api.list_objects(Kind::ControllerRevision, Some(set.metadata.ns()))
+        .filter(|o| {
+            ControllerRevision::from_object(o).is_some_and(|r| {
+                sel.matches(&r.metadata.labels)
+                    && r.metadata
+                        .controller_ref()
+                        .is_none_or(|c| c.uid == set.metadata.uid)
+            })
         })
         .cloned()
         .collect()
@@ -471,33 +515,39 @@ pub const CAPPED_REQUEUE_MS: u64 = 1_000;
 /// until it finds a free name; each collision needs a different revision under that name).
 const MAX_REVISION_NAME_ATTEMPTS: u32 = 64;
 
-/// `getStatefulSetRevisions`: (current, update, collisionCount).
+/// `getStatefulSetRevisions`: (current, update, collisionCount). `revisions` are sorted.
 fn get_revisions(
     ctx: &mut Ctx<'_>,
     set: &StatefulSet,
-    revisions: &[ControllerRevision],
-) -> Result<(ControllerRevision, ControllerRevision, i32), String> {
+    revisions: &[Arc<Object>],
+    cache: &mut revisions::RevisionCache,
+) -> Result<(Arc<Object>, Arc<Object>, i32), String> {
     let ns = set.metadata.ns().to_string();
     let mut collision_count = set.status.collision_count.unwrap_or(0);
-    let next = revisions.last().map_or(1, |r| r.revision + 1);
-    let candidate = revisions::new_revision(set, next, collision_count);
-    let equal: Vec<&ControllerRevision> = revisions
+    let next = revisions.last().map_or(1, |r| as_revision(r).revision + 1);
+    // `newRevision(set, next, collisionCount)`: its data is the set's patch (memoized).
+    let patch = cache.patch(set);
+    let equal: Vec<&Arc<Object>> = revisions
         .iter()
-        .filter(|r| revisions::equal_revision(r, &candidate))
+        .filter(|r| as_revision(r).data == patch.data)
         .collect();
     let update = match (equal.last(), revisions.last()) {
-        (Some(eq), Some(last)) if revisions::equal_revision(last, eq) => last.clone(),
+        (Some(eq), Some(last))
+            if Arc::ptr_eq(eq, last)
+                || revisions::equal_revision(as_revision(last), as_revision(eq)) =>
+        {
+            last.clone()
+        }
         (Some(eq), _) => {
             // Rollback: the equal older revision gets the next number.
-            let mut bumped = (*eq).clone();
-            if bumped.revision != candidate.revision {
-                bumped.revision = candidate.revision;
+            if as_revision(eq).revision != next {
+                let mut bumped = as_revision(eq).clone();
+                bumped.revision = next;
                 let obj = ctx
                     .api
                     .update(bumped.into(), ACTOR)
                     .map_err(|e| e.to_string())?;
-                bumped = ControllerRevision::from_object(&obj)
-                    .cloned()
+                let bumped = ControllerRevision::from_object(&obj)
                     .ok_or("revision update returned another kind")?;
                 why(
                     ctx,
@@ -509,10 +559,13 @@ fn get_revisions(
                         number: bumped.revision,
                     },
                 );
+                obj
+            } else {
+                (*eq).clone()
             }
-            bumped
         }
         (None, _) => {
+            let candidate = patch.new_revision(set, next, collision_count);
             // CreateControllerRevision: on a name taken by other data, bump collisionCount.
             let mut attempt = 0;
             loop {
@@ -520,13 +573,12 @@ fn get_revisions(
                 if attempt > MAX_REVISION_NAME_ATTEMPTS {
                     return Err("could not find a free ControllerRevision name".into());
                 }
-                let hash = revisions::hash_revision(&candidate.data, Some(collision_count));
+                let hash = patch.hash(collision_count);
                 let mut clone = candidate.clone();
                 clone.metadata.name = revisions::revision_name(&set.metadata.name, &hash);
                 match ctx.api.create(clone.clone().into(), ACTOR) {
                     Ok(obj) => {
                         let created = ControllerRevision::from_object(&obj)
-                            .cloned()
                             .ok_or("revision create returned another kind")?;
                         why(
                             ctx,
@@ -538,15 +590,16 @@ fn get_revisions(
                                 number: created.revision,
                             },
                         );
-                        break created;
+                        break obj;
                     }
                     Err(e) if e.reason == StatusReason::AlreadyExists => {
                         let existing = ctx
                             .api
-                            .get::<ControllerRevision>(&ns, &clone.metadata.name)
+                            .get_object(Kind::ControllerRevision, &ns, &clone.metadata.name)
+                            .filter(|o| ControllerRevision::from_object(o).is_some())
                             .cloned()
                             .ok_or_else(|| e.to_string())?;
-                        if existing.data == clone.data {
+                        if as_revision(&existing).data == clone.data {
                             break existing;
                         }
                         collision_count = collision_count.saturating_add(1);
@@ -565,7 +618,7 @@ fn get_revisions(
     };
     let current = revisions
         .iter()
-        .find(|r| r.metadata.name == set.status.current_revision)
+        .find(|r| as_revision(r).metadata.name == set.status.current_revision)
         .cloned()
         .unwrap_or_else(|| update.clone());
     Ok((current, update, collision_count))
@@ -600,18 +653,26 @@ fn update_status(
         return Ok(status);
     }
     // The status updater re-reads the set on conflict; here the store is the informer.
-    let Some(mut fresh) = ctx
+    if ctx
         .api
         .get::<StatefulSet>(set.metadata.ns(), &set.metadata.name)
-        .cloned()
-    else {
+        .is_none()
+    {
         return Ok(status);
-    };
+    }
     let completed = status.current_revision == status.update_revision
         && old.current_revision != status.current_revision
         && !old.current_revision.is_empty();
-    fresh.status = status.clone();
-    fresh.status.conditions = Vec::new();
+    // The status subresource takes only `status` from the request (the rest is the stored
+    // object's): name the set and send its new status, without cloning the stored copy.
+    let fresh = StatefulSet {
+        metadata: crate::objects::ObjectMeta::named(Some(set.metadata.ns()), &set.metadata.name),
+        status: crate::objects::StatefulSetStatus {
+            conditions: Vec::new(),
+            ..status.clone()
+        },
+        ..Default::default()
+    };
     ctx.api
         .update_status(fresh.into(), ACTOR)
         .map_err(|e| e.to_string())?;
@@ -647,7 +708,7 @@ fn truncate_history(
     ctx: &mut Ctx<'_>,
     set: &StatefulSet,
     pod_revisions: &BTreeSet<String>,
-    revisions: &[ControllerRevision],
+    revisions: &[Arc<Object>],
     current: Option<&ControllerRevision>,
     update: Option<&ControllerRevision>,
 ) {
@@ -661,6 +722,7 @@ fn truncate_history(
     live.extend(pod_revisions.iter().map(String::as_str));
     let history: Vec<&ControllerRevision> = revisions
         .iter()
+        .map(|r| as_revision(r))
         .filter(|r| !live.contains(r.metadata.name.as_str()))
         .collect();
     let excess = history.len().saturating_sub(limit as usize);

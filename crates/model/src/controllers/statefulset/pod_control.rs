@@ -114,10 +114,15 @@ fn title_case(verb: &str) -> String {
 pub fn create_claims(ctx: &mut Ctx<'_>, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
     let mut errs = Vec::new();
     let ns = set.metadata.ns().to_string();
-    for claim in utils::claims_for(set, ordinal_of(&pod.metadata.name)) {
-        let name = claim.metadata.name.clone();
+    let ordinal = ordinal_of(&pod.metadata.name);
+    // `claims_for`, each claim built only when it is missing.
+    for t in &set.spec.volume_claim_templates {
+        let name = utils::claim_name(&t.metadata.name, set, ordinal);
         match ctx.api.get::<PersistentVolumeClaim>(&ns, &name) {
-            None => match ctx.api.create(claim.into(), ACTOR) {
+            None => match ctx
+                .api
+                .create(utils::claim_for(set, t, ordinal).into(), ACTOR)
+            {
                 Ok(_) => {
                     record_claim_event(ctx, set, &pod.metadata.name, &name, None);
                     why(

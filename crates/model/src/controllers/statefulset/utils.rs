@@ -169,26 +169,29 @@ pub fn storage_matches(set: &StatefulSet, pod: &Pod) -> bool {
 /// `getPersistentVolumeClaims`: the claims a pod of `ordinal` uses, in template order (upstream
 /// returns a map; template order makes creation order deterministic).
 pub fn claims_for(set: &StatefulSet, ordinal: i64) -> Vec<PersistentVolumeClaim> {
-    let match_labels = set
-        .spec
-        .selector
-        .as_ref()
-        .map(|s| s.match_labels.clone())
-        .unwrap_or_default();
     set.spec
         .volume_claim_templates
         .iter()
-        .map(|t| {
-            let mut claim = t.clone();
-            claim.metadata.name = claim_name(&t.metadata.name, set, ordinal);
-            claim.metadata.namespace = set.metadata.namespace.clone();
-            for (k, v) in &match_labels {
-                claim.metadata.labels.insert(k.clone(), v.clone());
-            }
-            claim.status = Default::default();
-            claim
-        })
+        .map(|t| claim_for(set, t, ordinal))
         .collect()
+}
+
+/// The claim of `claims_for` made from template `t` (its name is `claim_name(t, set, ordinal)`).
+pub fn claim_for(
+    set: &StatefulSet,
+    t: &PersistentVolumeClaim,
+    ordinal: i64,
+) -> PersistentVolumeClaim {
+    let mut claim = t.clone();
+    claim.metadata.name = claim_name(&t.metadata.name, set, ordinal);
+    claim.metadata.namespace = set.metadata.namespace.clone();
+    if let Some(sel) = &set.spec.selector {
+        for (k, v) in &sel.match_labels {
+            claim.metadata.labels.insert(k.clone(), v.clone());
+        }
+    }
+    claim.status = Default::default();
+    claim
 }
 
 /// `updateStorage`: one PVC volume per claim template (replacing same-named volumes), then the
