@@ -420,30 +420,35 @@ impl Cluster {
         h.0
     }
 
-    /// Computes up to `max` of the digests [`Cluster::event_log_hash`] needs and has not cached
-    /// yet (always the newest entries), so a caller with a frame budget can spread that work;
-    /// returns how many it computed (0: the next hash only folds cached digests).
-    pub fn warm_event_log_hash(&self, max: usize) -> usize {
-        let mut done = 0;
-        if let Ok(events) = self.api.events_since(0) {
-            let pending: Vec<&WatchEvent> =
-                events.rev().take_while(|e| !e.digest.is_set()).collect();
-            for ev in pending.into_iter().rev().take(max) {
-                event_digest(ev);
-                done += 1;
-            }
-        }
-        let pending: Vec<_> = self
+    /// Computes the digests [`Cluster::event_log_hash`] needs and has not cached yet, oldest
+    /// first, for as long as `more()` says so (a caller's frame budget, asked before each
+    /// digest); returns whether some are still missing.
+    pub fn warm_event_log_hash(&self, more: &mut dyn FnMut() -> bool) -> bool {
+        // Digests are only ever missing from the newest entries (each log is appended to, and
+        // both the hash and this walk compute them oldest first).
+        let events: Vec<&WatchEvent> = match self.api.events_since(0) {
+            Ok(events) => events.rev().take_while(|e| !e.digest.is_set()).collect(),
+            Err(_) => Vec::new(),
+        };
+        let reasons: Vec<_> = self
             .reasons
             .iter()
             .rev()
             .take_while(|r| !r.digest.is_set())
             .collect();
-        for r in pending.into_iter().rev().take(max - done) {
-            reason_digest(r);
-            done += 1;
+        for ev in events.into_iter().rev() {
+            if !more() {
+                return true;
+            }
+            event_digest(ev);
         }
-        done
+        for r in reasons.into_iter().rev() {
+            if !more() {
+                return true;
+            }
+            reason_digest(r);
+        }
+        false
     }
 
     /// Objects of one kind (typed), in list order.

@@ -22,10 +22,8 @@ use crate::storage;
 /// Fewest wall ms between two event-log hashes while the model runs (hashing walks the whole
 /// watch log); when paused it is computed on the next frame after any change.
 pub const HASH_MS: f64 = 1_000.0;
-/// Wall ms per frame spent digesting new log entries ahead of the hash, in batches of
-/// `WARM_BATCH` entries.
+/// Wall ms per frame spent digesting new log entries ahead of the hash.
 const WARM_MS: f64 = 1.0;
-const WARM_BATCH: usize = 8;
 
 /// What the page's fragment holds.
 pub enum LinkState {
@@ -146,9 +144,8 @@ pub fn sync_hash(
     // folds cached digests: computed all at once, a busy second's entries took ≈ 50 ms.
     let started = crate::app::perf_now();
     e.session.with_timeline(|tl| {
-        while crate::app::perf_now() - started < WARM_MS
-            && tl.cluster().warm_event_log_hash(WARM_BATCH) > 0
-        {}
+        tl.cluster()
+            .warm_event_log_hash(&mut || crate::app::perf_now() - started < WARM_MS)
     });
     if s.key == Some(key) || (e.running && wall - s.last_wall < HASH_MS) {
         return;
