@@ -87,11 +87,86 @@ pub struct DeleteOptions {
 /// Who is writing; recorded for `managedFields`-like attribution and debugging.
 pub type Actor = &'static str;
 
-type StoreKey = (Kind, String, String);
+/// The objects: per kind (`Kind as usize`), per namespace (`""` for cluster-scoped kinds), per
+/// name — so a read takes `&str`s without building a key, and one kind's objects (Events pile
+/// up) never lengthen another kind's searches. Iterating a kind gives API list order.
+#[derive(Debug, Clone)]
+struct Store {
+    kinds: Vec<BTreeMap<String, BTreeMap<String, Arc<Object>>>>,
+    len: usize,
+}
+
+fn store_ns(kind: Kind, ns: &str) -> &str {
+    if kind.namespaced() {
+        ns
+    } else {
+        ""
+    }
+}
+
+impl Store {
+    fn new() -> Store {
+        Store {
+            kinds: vec![BTreeMap::new(); Kind::ALL.len()],
+            len: 0,
+        }
+    }
+
+    fn get(&self, kind: Kind, ns: &str, name: &str) -> Option<&Arc<Object>> {
+        self.kinds[kind as usize].get(store_ns(kind, ns))?.get(name)
+    }
+
+    fn contains(&self, kind: Kind, ns: &str, name: &str) -> bool {
+        self.get(kind, ns, name).is_some()
+    }
+
+    fn insert(&mut self, kind: Kind, ns: &str, name: &str, obj: Arc<Object>) {
+        let ns = store_ns(kind, ns);
+        let by_ns = &mut self.kinds[kind as usize];
+        // Replacing (the common write) allocates no key.
+        if let Some(slot) = by_ns.get_mut(ns).and_then(|names| names.get_mut(name)) {
+            *slot = obj;
+            return;
+        }
+        by_ns
+            .entry(ns.to_string())
+            .or_default()
+            .insert(name.to_string(), obj);
+        self.len += 1;
+    }
+
+    fn remove(&mut self, kind: Kind, ns: &str, name: &str) -> Option<Arc<Object>> {
+        let ns = store_ns(kind, ns);
+        let by_ns = &mut self.kinds[kind as usize];
+        let names = by_ns.get_mut(ns)?;
+        let old = names.remove(name)?;
+        if names.is_empty() {
+            by_ns.remove(ns);
+        }
+        self.len -= 1;
+        Some(old)
+    }
+
+    /// A kind's objects in API list order (namespace, then name); `ns = None`: all namespaces.
+    fn list<'a>(
+        &'a self,
+        kind: Kind,
+        ns: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
+        let by_ns = &self.kinds[kind as usize];
+        let (one, all) = match ns {
+            Some(ns) => (by_ns.get(store_ns(kind, ns)), None),
+            None => (None, Some(by_ns.values())),
+        };
+        one.into_iter()
+            .chain(all.into_iter().flatten())
+            .flat_map(|names| names.values())
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct ApiServer {
-    store: BTreeMap<StoreKey, Arc<Object>>,
+    store: Store,
     log: VecDeque<WatchEvent>,
     /// Summed [`event_weight`] of the events in `log`.
     log_weight: usize,
@@ -107,15 +182,10 @@ pub struct ApiServer {
     refreshing_quota: bool,
 }
 
-fn key(kind: Kind, ns: &str, name: &str) -> StoreKey {
-    let ns = if kind.namespaced() { ns } else { "" };
-    (kind, ns.to_string(), name.to_string())
-}
-
 impl ApiServer {
     pub fn new(seed: u64, now: Time) -> ApiServer {
         ApiServer {
-            store: BTreeMap::new(),
+            store: Store::new(),
             log: VecDeque::new(),
             log_weight: 0,
             rv: 0,
@@ -172,7 +242,7 @@ impl ApiServer {
     // ---- reads -------------------------------------------------------------------------
 
     pub fn get_object(&self, kind: Kind, ns: &str, name: &str) -> Option<&Arc<Object>> {
-        self.store.get(&key(kind, ns, name))
+        self.store.get(kind, ns, name)
     }
 
     pub fn get<T: Typed>(&self, ns: &str, name: &str) -> Option<&T> {
@@ -186,11 +256,7 @@ impl ApiServer {
         kind: Kind,
         ns: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
-        let lo = (kind, ns.unwrap_or("").to_string(), String::new());
-        self.store
-            .range(lo..)
-            .take_while(move |((k, n, _), _)| *k == kind && ns.is_none_or(|want| n == want))
-            .map(|(_, v)| v)
+        self.store.list(kind, ns)
     }
 
     pub fn list<'a, T: Typed + 'a>(
@@ -231,7 +297,7 @@ impl ApiServer {
     }
 
     pub fn object_count(&self) -> usize {
-        self.store.len()
+        self.store.len
     }
 
     // ---- writes ------------------------------------------------------------------------
@@ -265,17 +331,17 @@ impl ApiServer {
     fn store_and_emit(&mut self, mut obj: Object, type_: WatchEventType) -> Arc<Object> {
         let rv = self.next_rv();
         obj.meta_mut().resource_version = rv.to_string();
-        let m = obj.meta();
-        let k = key(obj.kind(), m.ns(), &m.name);
+        let kind = obj.kind();
         let arc = Arc::new(obj);
-        self.store.insert(k.clone(), arc.clone());
+        let m = arc.meta();
+        self.store.insert(kind, m.ns(), &m.name, arc.clone());
         self.emit(type_, arc.clone());
-        self.after_write(k.0, &k.1);
+        self.after_write(kind, arc.meta().ns());
         arc
     }
 
     fn remove_and_emit(&mut self, kind: Kind, ns: &str, name: &str) -> Option<Arc<Object>> {
-        let old = self.store.remove(&key(kind, ns, name))?;
+        let old = self.store.remove(kind, ns, name)?;
         let rv = self.next_rv();
         let mut last = (*old).clone();
         last.meta_mut().resource_version = rv.to_string();
@@ -313,7 +379,7 @@ impl ApiServer {
         }
         admission::finish_create(self, &mut obj)?;
         let (ns, name) = (obj.meta().ns().to_string(), obj.meta().name.clone());
-        if self.store.contains_key(&key(kind, &ns, &name)) {
+        if self.store.contains(kind, &ns, &name) {
             return Err(ApiError::already_exists(kind, &name));
         }
         self.warnings = validation::warnings(&obj);
@@ -339,7 +405,7 @@ impl ApiServer {
         self.warnings.clear();
         let kind = obj.kind();
         let (ns, name) = (obj.meta().ns().to_string(), obj.meta().name.clone());
-        let Some(old) = self.store.get(&key(kind, &ns, &name)).cloned() else {
+        let Some(old) = self.store.get(kind, &ns, &name).cloned() else {
             return Err(ApiError::not_found(kind, &name));
         };
         let rv = &obj.meta().resource_version;
@@ -369,7 +435,7 @@ impl ApiServer {
         let _ = actor;
         let kind = obj.kind();
         let (ns, name) = (obj.meta().ns().to_string(), obj.meta().name.clone());
-        let Some(old) = self.store.get(&key(kind, &ns, &name)).cloned() else {
+        let Some(old) = self.store.get(kind, &ns, &name).cloned() else {
             return Err(ApiError::not_found(kind, &name));
         };
         let mut merged = admission::with_status_of(&old, &obj);
@@ -393,7 +459,7 @@ impl ApiServer {
         {
             let (kind, ns, name) = (obj.kind(), m.ns().to_string(), m.name.clone());
             // Store the final state first so the DELETED event carries it.
-            self.store.insert(key(kind, &ns, &name), Arc::new(obj));
+            self.store.insert(kind, &ns, &name, Arc::new(obj));
             return self
                 .remove_and_emit(kind, &ns, &name)
                 .expect("just inserted");
@@ -412,7 +478,7 @@ impl ApiServer {
         actor: Actor,
     ) -> Result<Arc<Object>, ApiError> {
         let _ = actor;
-        let Some(old) = self.store.get(&key(kind, ns, name)).cloned() else {
+        let Some(old) = self.store.get(kind, &ns, &name).cloned() else {
             return Err(ApiError::not_found(kind, name));
         };
         if let Some(uid) = &opts.uid {
@@ -459,7 +525,7 @@ impl ApiServer {
         }
         if m.finalizers.is_empty() && m.deletion_grace_period_seconds == Some(0) {
             let (ns, name) = (m.ns().to_string(), m.name.clone());
-            self.store.insert(key(kind, &ns, &name), Arc::new(obj));
+            self.store.insert(kind, &ns, &name, Arc::new(obj));
             return Ok(self
                 .remove_and_emit(kind, &ns, &name)
                 .expect("just inserted"));
@@ -482,7 +548,7 @@ impl ApiServer {
         actor: Actor,
     ) -> Result<Arc<Object>, ApiError> {
         let _ = actor;
-        let Some(old) = self.store.get(&key(Kind::Pod, ns, name)).cloned() else {
+        let Some(old) = self.store.get(Kind::Pod, &ns, &name).cloned() else {
             return Err(ApiError::not_found(Kind::Pod, name));
         };
         let Object::Pod(pod) = &*old else {
