@@ -74,12 +74,87 @@ fn queue_key() -> ObjectRef {
 
 #[derive(Debug, Clone)]
 struct Queued {
-    seq: u64,
     attempts: u32,
     /// Backoff: not retried before this.
     not_before: Time,
-    /// Unschedulable: waits for a cluster event (or `MAX_UNSCHEDULABLE_MS`).
-    parked_since: Option<Time>,
+    /// Unschedulable: waits for a cluster event (or `MAX_UNSCHEDULABLE_MS`): since when, and
+    /// the queue's unpark epoch then (a later `unpark_all` ends the wait).
+    parked: Option<(Time, u64)>,
+}
+
+/// The scheduling queue in arrival order, with an index by pod. A pass walks it by sequence
+/// number (no copy or sort of the queue per pass) and `unpark_all` is one epoch bump, so a
+/// claim or volume event costs O(1) however many pods wait.
+#[derive(Debug, Clone, Default)]
+struct SchedulingQueue {
+    by_seq: BTreeMap<u64, (ObjectRef, Queued)>,
+    seq_of: BTreeMap<ObjectRef, u64>,
+    next_seq: u64,
+    epoch: u64,
+}
+
+impl SchedulingQueue {
+    fn is_empty(&self) -> bool {
+        self.by_seq.is_empty()
+    }
+
+    fn contains(&self, key: &ObjectRef) -> bool {
+        self.seq_of.contains_key(key)
+    }
+
+    fn push(&mut self, key: ObjectRef) {
+        self.next_seq += 1;
+        self.seq_of.insert(key.clone(), self.next_seq);
+        self.by_seq.insert(
+            self.next_seq,
+            (
+                key,
+                Queued {
+                    attempts: 0,
+                    not_before: Time(0),
+                    parked: None,
+                },
+            ),
+        );
+    }
+
+    fn remove(&mut self, key: &ObjectRef) -> bool {
+        match self.seq_of.remove(key) {
+            Some(seq) => self.by_seq.remove(&seq).is_some(),
+            None => false,
+        }
+    }
+
+    fn remove_seq(&mut self, seq: u64) {
+        if let Some((key, _)) = self.by_seq.remove(&seq) {
+            self.seq_of.remove(&key);
+        }
+    }
+
+    /// The first entry at or after `seq`.
+    fn next_from(&self, seq: u64) -> Option<(u64, &ObjectRef, &Queued)> {
+        self.by_seq
+            .range(seq..)
+            .next()
+            .map(|(&s, (k, q))| (s, k, q))
+    }
+
+    fn parked_since(&self, q: &Queued) -> Option<Time> {
+        q.parked
+            .filter(|&(_, epoch)| epoch == self.epoch)
+            .map(|(t, _)| t)
+    }
+
+    fn park(&mut self, seq: u64, now: Time) -> Option<&mut Queued> {
+        let epoch = self.epoch;
+        let (_, q) = self.by_seq.get_mut(&seq)?;
+        q.parked = Some((now, epoch));
+        Some(q)
+    }
+
+    fn unpark_all(&mut self) {
+        self.epoch += 1;
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -92,9 +167,8 @@ struct Assumed {
 #[derive(Debug, Clone)]
 pub struct Scheduler {
     rng: Rng,
-    queue: BTreeMap<ObjectRef, Queued>,
+    queue: SchedulingQueue,
     assumed: BTreeMap<ObjectRef, Assumed>,
-    next_seq: u64,
     /// The scheduler cache's bound pods: non-terminal pods assigned to a node, with their
     /// requests, summed per node — kept from watch events instead of a list per pass.
     bound: BTreeMap<ObjectRef, (String, NodeLoad)>,
@@ -111,9 +185,8 @@ impl Scheduler {
     pub fn new(seed: u64) -> Scheduler {
         Scheduler {
             rng: Rng::new(seed ^ 0x5C4E_D01E),
-            queue: BTreeMap::new(),
+            queue: SchedulingQueue::default(),
             assumed: BTreeMap::new(),
-            next_seq: 0,
             bound: BTreeMap::new(),
             node_load: BTreeMap::new(),
         }
@@ -145,9 +218,7 @@ impl Scheduler {
 
     /// A cluster event that may make parked pods schedulable (`MoveAllToActiveOrBackoffQueue`).
     fn unpark_all(&mut self) {
-        for q in self.queue.values_mut() {
-            q.parked_since = None;
-        }
+        self.queue.unpark_all();
     }
 }
 
@@ -172,21 +243,12 @@ impl Controller for Scheduler {
                 let gone = ev.type_ == WatchEventType::Deleted;
                 self.cache_pod(&key, pod, gone);
                 if !gone && wants_scheduling(pod) {
-                    if !self.queue.contains_key(&key) {
-                        self.next_seq += 1;
-                        self.queue.insert(
-                            key,
-                            Queued {
-                                seq: self.next_seq,
-                                attempts: 0,
-                                not_before: Time(0),
-                                parked_since: None,
-                            },
-                        );
+                    if !self.queue.contains(&key) {
+                        self.queue.push(key);
                         enqueue(queue_key());
                     }
                 } else {
-                    let was_queued = self.queue.remove(&key).is_some();
+                    let was_queued = self.queue.remove(&key);
                     let was_assumed = self.assumed.remove(&key).is_some();
                     // An assigned pod leaving (deleted or finished) frees room on its node.
                     let frees = !pod.spec.node_name.as_deref().unwrap_or("").is_empty()
@@ -217,18 +279,16 @@ impl Controller for Scheduler {
             return;
         }
         let now = ctx.now;
-        let mut order: Vec<(u64, ObjectRef)> =
-            self.queue.iter().map(|(k, q)| (q.seq, k.clone())).collect();
-        crate::sort::sort(&mut order);
         let mut snapshot = Snapshot::take(ctx.api, &self.node_load, &self.assumed);
         let mut attempted = 0usize;
         let mut next_wake: Option<Time> = None;
         let mut more = false;
-        for (_, pod_key) in order {
-            let Some(q) = self.queue.get(&pod_key).cloned() else {
-                continue;
-            };
-            if let Some(since) = q.parked_since {
+        // In arrival order; entries pushed during the pass (none: the watch is not called
+        // during a handle) would come after the cursor.
+        let mut cursor = 0u64;
+        while let Some((seq, pod_key, q)) = self.queue.next_from(cursor) {
+            cursor = seq + 1;
+            if let Some(since) = self.queue.parked_since(q) {
                 let retry_at = since.plus_ms(MAX_UNSCHEDULABLE_MS);
                 if now < retry_at {
                     next_wake = Some(next_wake.map_or(retry_at, |w: Time| w.min(retry_at)));
@@ -244,36 +304,34 @@ impl Controller for Scheduler {
                 break;
             }
             attempted += 1;
+            let pod_key = pod_key.clone();
             let Some(pod) = ctx
                 .api
                 .get::<Pod>(&pod_key.namespace, &pod_key.name)
                 .cloned()
             else {
-                self.queue.remove(&pod_key);
+                self.queue.remove_seq(seq);
                 continue;
             };
             if !wants_scheduling(&pod) {
-                self.queue.remove(&pod_key);
+                self.queue.remove_seq(seq);
                 continue;
             }
             match self.schedule_one(&pod, &mut snapshot, ctx) {
                 Outcome::Bound | Outcome::Waiting => {
-                    self.queue.remove(&pod_key);
+                    self.queue.remove_seq(seq);
                 }
                 Outcome::AssumedWaiting => {
                     // Stays queued (not parked) so claim binding events retry the bind.
-                    if let Some(q) = self.queue.get_mut(&pod_key) {
-                        q.parked_since = Some(now);
-                    }
+                    self.queue.park(seq, now);
                 }
                 Outcome::Failed => {
-                    if let Some(q) = self.queue.get_mut(&pod_key) {
+                    if let Some(q) = self.queue.park(seq, now) {
                         q.attempts = q.attempts.saturating_add(1);
                         let backoff = INITIAL_BACKOFF_MS
                             .saturating_mul(1u64 << (q.attempts - 1).min(20))
                             .min(MAX_BACKOFF_MS);
                         q.not_before = now.plus_ms(backoff);
-                        q.parked_since = Some(now);
                     }
                 }
             }
