@@ -87,6 +87,23 @@ pub struct DeleteOptions {
 /// Who is writing; recorded for `managedFields`-like attribution and debugging.
 pub type Actor = &'static str;
 
+/// A typed object read from the store, sharing it (an `Arc`) rather than copying it: it stays
+/// as read while the reader writes through the API (a write replaces the store's `Arc`).
+/// Deliberately not `Clone`: `shared.clone()` copies the object out (auto-deref), as the
+/// `get(..).cloned()` it replaces did, which is what a reader about to edit wants.
+#[derive(Debug)]
+pub struct Shared<T> {
+    obj: Arc<Object>,
+    kind: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: Typed> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        T::from_object(&self.obj).expect("a Shared<T> holds a T (checked by get_shared)")
+    }
+}
+
 /// The objects: per kind (`Kind as usize`), per namespace (`""` for cluster-scoped kinds), per
 /// name — so a read takes `&str`s without building a key, and one kind's objects (Events pile
 /// up) never lengthen another kind's searches. Iterating a kind gives API list order.
@@ -243,6 +260,16 @@ impl ApiServer {
 
     pub fn get_object(&self, kind: Kind, ns: &str, name: &str) -> Option<&Arc<Object>> {
         self.store.get(kind, ns, name)
+    }
+
+    /// A typed read that shares the store's object instead of copying it (see [`Shared`]).
+    pub fn get_shared<T: Typed>(&self, ns: &str, name: &str) -> Option<Shared<T>> {
+        let obj = self.get_object(T::KIND, ns, name)?;
+        T::from_object(obj)?;
+        Some(Shared {
+            obj: obj.clone(),
+            kind: std::marker::PhantomData,
+        })
     }
 
     pub fn get<T: Typed>(&self, ns: &str, name: &str) -> Option<&T> {

@@ -2089,17 +2089,18 @@ fn volume_sources(
 ) -> Result<BTreeMap<String, MountSource>, Vec<String>> {
     let mut out = BTreeMap::new();
     let mut missing = Vec::new();
-    let attached: BTreeSet<String> = api
+    // `volumesAttached` is read only for a volume that needs attaching, and scanned in place
+    // (a waiting pod is re-checked often; the list holds up to a node's 110 pods' volumes).
+    let node_attached = api
         .get::<Node>("", node)
         .and_then(|n| n.status.extra.get("volumesAttached"))
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            crate::sort::set_from(
-                a.iter()
-                    .filter_map(|x| x.get("name").and_then(|n| n.as_str()).map(str::to_string)),
-            )
+        .and_then(|v| v.as_array());
+    let is_attached = |volume: &str| {
+        node_attached.is_some_and(|a| {
+            a.iter()
+                .any(|x| x.get("name").and_then(|n| n.as_str()) == Some(volume))
         })
-        .unwrap_or_default();
+    };
     for v in &pod.spec.volumes {
         let src = if let Some(c) = &v.persistent_volume_claim {
             let pv = api
@@ -2110,7 +2111,7 @@ fn volume_sources(
             match pv {
                 Some(pv)
                     if !pv_needs_attach(pv)
-                        || attached.contains(&attached_volume_name(&pv.metadata.name)) =>
+                        || is_attached(&attached_volume_name(&pv.metadata.name)) =>
                 {
                     MountSource::Pv(pv.metadata.name.clone())
                 }

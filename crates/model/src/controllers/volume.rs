@@ -302,8 +302,7 @@ impl VolumeController {
     fn sync_claim(&mut self, key: &ObjectRef, ctx: &mut Ctx<'_>) {
         let Some(pvc) = ctx
             .api
-            .get::<PersistentVolumeClaim>(&key.namespace, &key.name)
-            .cloned()
+            .get_shared::<PersistentVolumeClaim>(&key.namespace, &key.name)
         else {
             return;
         };
@@ -492,8 +491,7 @@ impl VolumeController {
     fn provision(&mut self, key: &ObjectRef, ctx: &mut Ctx<'_>) {
         let Some(pvc) = ctx
             .api
-            .get::<PersistentVolumeClaim>(&key.namespace, &key.name)
-            .cloned()
+            .get_shared::<PersistentVolumeClaim>(&key.namespace, &key.name)
         else {
             return;
         };
@@ -613,7 +611,7 @@ impl VolumeController {
 
     /// `syncVolume`: bind to the claim it was provisioned for, release when the claim is gone.
     fn sync_volume(&mut self, name: &str, ctx: &mut Ctx<'_>) {
-        let Some(pv) = ctx.api.get::<PersistentVolume>("", name).cloned() else {
+        let Some(pv) = ctx.api.get_shared::<PersistentVolume>("", name) else {
             // The PV object is gone: so is its disk.
             self.data.drop_volume(name);
             if let Some(node) = self.attach_remove(name) {
@@ -649,8 +647,7 @@ impl VolumeController {
         };
         let claim = ctx
             .api
-            .get::<PersistentVolumeClaim>(&cref.namespace, &cref.name)
-            .cloned()
+            .get_shared::<PersistentVolumeClaim>(&cref.namespace, &cref.name)
             .filter(|c| cref.uid.is_empty() || c.metadata.uid == cref.uid);
         match claim {
             Some(claim) => {
@@ -689,7 +686,7 @@ impl VolumeController {
 
     /// Reclaim policy Delete: the provisioner deletes the disk, then the PV object.
     fn reclaim(&mut self, name: &str, ctx: &mut Ctx<'_>) {
-        let Some(pv) = ctx.api.get::<PersistentVolume>("", name).cloned() else {
+        let Some(pv) = ctx.api.get_shared::<PersistentVolume>("", name) else {
             return;
         };
         if pv.status.phase.as_deref() != Some("Released") {
@@ -737,7 +734,7 @@ impl VolumeController {
     fn sync_attach(&mut self, pv_name: &str, ctx: &mut Ctx<'_>) {
         self.attach_queued.remove(pv_name);
         let now = ctx.now;
-        let Some(pv) = ctx.api.get::<PersistentVolume>("", pv_name).cloned() else {
+        let Some(pv) = ctx.api.get_shared::<PersistentVolume>("", pv_name) else {
             if let Some(node) = self.attach_remove(pv_name) {
                 set_node_attached(ctx, &node, pv_name, false);
             }
@@ -746,17 +743,23 @@ impl VolumeController {
         if !pv_needs_attach(&pv) {
             return;
         }
-        // Pods (in the API) that use the volume, with their node.
-        let users: Vec<Pod> = match &pv.spec.claim_ref {
+        // Pods (in the API) that use the volume, with their node: the store's Arcs (a write
+        // replaces them), not copies.
+        let user_objects: Vec<std::sync::Arc<Object>> = match &pv.spec.claim_ref {
             Some(c) => self
                 .users_of(ctx.api, &c.namespace, &c.name)
                 .into_iter()
                 .filter(|p| !p.is_terminal() && claims_of(p).any(|x| x == c.name))
                 .filter(|p| !p.spec.node_name.as_deref().unwrap_or("").is_empty())
+                .filter_map(|p| ctx.api.get_object(Kind::Pod, p.metadata.ns(), &p.metadata.name))
                 .cloned()
                 .collect(),
             None => Vec::new(),
         };
+        let users: Vec<&Pod> = user_objects
+            .iter()
+            .filter_map(|o| <Pod as crate::objects::Typed>::from_object(o))
+            .collect();
         let on = |node: &str| {
             users
                 .iter()
@@ -857,7 +860,7 @@ impl VolumeController {
 
 /// Adds or removes a volume in `node.status.volumesAttached`.
 fn set_node_attached(ctx: &mut Ctx<'_>, node: &str, pv: &str, attached: bool) {
-    let Some(n) = ctx.api.get::<Node>("", node).cloned() else {
+    let Some(n) = ctx.api.get::<Node>("", node) else {
         return;
     };
     let name = attached_volume_name(pv);
