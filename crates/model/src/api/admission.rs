@@ -286,41 +286,75 @@ fn reset_status(obj: &mut Object) {
 
 /// Copies the fields a client cannot change through an update from the stored object.
 pub fn keep_system_fields(old: &Object, new: &mut Object) {
-    let om = old.meta().clone();
+    let om = old.meta();
     let m = new.meta_mut();
-    m.uid = om.uid;
+    m.uid.clone_from(&om.uid);
     m.creation_timestamp = om.creation_timestamp;
     m.deletion_timestamp = om.deletion_timestamp;
     m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
     m.generation = om.generation;
-    m.namespace = om.namespace;
+    m.namespace.clone_from(&om.namespace);
     if has_status_subresource(old.kind()) {
-        *new = with_status_of_inner(new, old);
+        copy_status(new, old);
     }
 }
 
-/// `new` with the status of `status_from`.
-fn with_status_of_inner(new: &Object, status_from: &Object) -> Object {
-    let mut out = new.clone();
-    match (&mut out, status_from) {
-        (Object::StatefulSet(a), Object::StatefulSet(b)) => a.status = b.status.clone(),
-        (Object::Pod(a), Object::Pod(b)) => a.status = b.status.clone(),
-        (Object::Node(a), Object::Node(b)) => a.status = b.status.clone(),
-        (Object::Service(a), Object::Service(b)) => a.status = b.status.clone(),
-        (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => {
-            a.status = b.status.clone()
+/// Gives `to` the status of `from` (same kind; kinds without a status are left alone):
+/// `$take` is how the status leaves `from` (a clone from a borrow, a move from a value).
+macro_rules! set_status {
+    ($to:expr, $from:expr, $take:ident) => {
+        match ($to, $from) {
+            (Object::StatefulSet(a), Object::StatefulSet(b)) => a.status = set_status!(@$take b),
+            (Object::Pod(a), Object::Pod(b)) => a.status = set_status!(@$take b),
+            (Object::Node(a), Object::Node(b)) => a.status = set_status!(@$take b),
+            (Object::Service(a), Object::Service(b)) => a.status = set_status!(@$take b),
+            (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => {
+                a.status = set_status!(@$take b)
+            }
+            (Object::PersistentVolume(a), Object::PersistentVolume(b)) => {
+                a.status = set_status!(@$take b)
+            }
+            (Object::Namespace(a), Object::Namespace(b)) => a.status = set_status!(@$take b),
+            (Object::ResourceQuota(a), Object::ResourceQuota(b)) => {
+                a.status = set_status!(@$take b)
+            }
+            _ => {}
         }
-        (Object::PersistentVolume(a), Object::PersistentVolume(b)) => a.status = b.status.clone(),
-        (Object::Namespace(a), Object::Namespace(b)) => a.status = b.status.clone(),
-        (Object::ResourceQuota(a), Object::ResourceQuota(b)) => a.status = b.status.clone(),
-        _ => {}
+    };
+    (@clone $b:ident) => { $b.status.clone() };
+    (@take $b:ident) => { $b.status };
+}
+
+fn copy_status(to: &mut Object, from: &Object) {
+    set_status!(to, from, clone);
+}
+
+fn move_status(to: &mut Object, from: Object) {
+    set_status!(to, from, take);
+}
+
+/// Whether `a` and `b` differ at most in their status. Only the kinds whose status is written
+/// often are compared (typed, no allocation); `false` means "not known equal".
+fn same_but_status(a: &Object, b: &Object) -> bool {
+    match (a, b) {
+        (Object::Pod(a), Object::Pod(b)) => a.metadata == b.metadata && a.spec == b.spec,
+        (Object::StatefulSet(a), Object::StatefulSet(b)) => {
+            a.metadata == b.metadata && a.spec == b.spec
+        }
+        _ => false,
     }
-    out
 }
 
 /// The stored object `old` with only the status of `new` (status subresource semantics).
-pub fn with_status_of(old: &Object, new: &Object) -> Object {
-    with_status_of_inner(old, new)
+/// A writer usually sends the stored object with a new status: then `new` is that object
+/// already, and no copy of `old` is made.
+pub fn with_status_of(old: &Object, new: Object) -> Object {
+    if same_but_status(old, &new) {
+        return new;
+    }
+    let mut out = old.clone();
+    move_status(&mut out, new);
+    out
 }
 
 /// True when anything but metadata and status differs (what bumps `generation`).

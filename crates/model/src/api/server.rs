@@ -465,7 +465,7 @@ impl ApiServer {
         let Some(old) = self.store.get(kind, &ns, &name).cloned() else {
             return Err(ApiError::not_found(kind, &name));
         };
-        let mut merged = admission::with_status_of(&old, &obj);
+        let mut merged = admission::with_status_of(&old, obj);
         let errs = validation::validate_status_update(&merged, &old);
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind, &name, errs));

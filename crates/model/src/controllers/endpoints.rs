@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 const MANAGED_BY_LABEL: &str = "endpointslice.kubernetes.io/managed-by";
@@ -134,8 +135,10 @@ struct PodView {
     ports_key: String,
     /// Per service port: `find_port` (the slice resolves named target ports from the first pod).
     found: Vec<Option<i32>>,
-    /// Its address in the Endpoints object (built once, cloned into every rewrite).
-    address: EndpointAddress,
+    /// Its address in the Endpoints object (built once, shared by every rewrite).
+    address: Arc<EndpointAddress>,
+    /// Its entry in its EndpointSlice (built once, shared by every rewrite of the slice).
+    slice_endpoint: Arc<Value>,
 }
 
 impl PodView {
@@ -165,12 +168,30 @@ impl PodView {
                 "namespace": svc.metadata.ns(), "uid": pod.metadata.uid,
             })),
         };
+        let terminating = pod.metadata.is_deleting();
+        let ready = pod.is_ready();
+        let mut slice_endpoint = json!({
+            "addresses": [ip],
+            "conditions": {
+                "ready": publish || (ready && !terminating),
+                "serving": ready,
+                "terminating": terminating,
+            },
+            "targetRef": {"kind": "Pod", "name": pod.metadata.name, "namespace": svc.metadata.ns(), "uid": pod.metadata.uid},
+        });
+        if let Some(h) = &hostname {
+            slice_endpoint["hostname"] = json!(h);
+        }
+        if let Some(n) = &pod.spec.node_name {
+            slice_endpoint["nodeName"] = json!(n);
+        }
         PodView {
-            address,
+            address: Arc::new(address),
+            slice_endpoint: Arc::new(slice_endpoint),
             in_endpoints: should_pod_be_in_endpoints(pod, publish),
             in_slices: should_pod_be_in_endpoints(pod, true),
-            ready: pod.is_ready(),
-            terminating: pod.metadata.is_deleting(),
+            ready,
+            terminating,
             ip,
             hostname,
             node_name: pod.spec.node_name.clone(),
@@ -200,8 +221,8 @@ struct SubsetIndex {
     names: BTreeSet<String>,
     /// (ip, pod) of ready and not-ready addresses, `RepackSubsets` order, with the pod's
     /// address (its view's: the view in `SvcState::pods` and these entries change together).
-    ready: BTreeMap<(String, String), EndpointAddress>,
-    not_ready: BTreeMap<(String, String), EndpointAddress>,
+    ready: BTreeMap<(String, String), Arc<EndpointAddress>>,
+    not_ready: BTreeMap<(String, String), Arc<EndpointAddress>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -646,11 +667,11 @@ fn endpoint_subsets(st: &SvcState) -> (Vec<EndpointSubset>, bool, Option<(String
         (false, ENDPOINTS_MAX_CAPACITY - total_ready, total_not_ready)
     };
     let mut can_be_added = max;
-    let take = |set: &BTreeMap<(String, String), EndpointAddress>, n: usize| {
+    let take = |set: &BTreeMap<(String, String), Arc<EndpointAddress>>, n: usize| {
         set.values()
             .take(n)
             .cloned()
-            .collect::<Vec<EndpointAddress>>()
+            .collect::<Vec<Arc<EndpointAddress>>>()
     };
     let single = order.len() == 1;
     let mut window_end = None;
@@ -776,28 +797,11 @@ fn sync_slices(st: &mut SvcState, svc: &Service, ctx: &mut Ctx<'_>) -> bool {
             st.slices.remove(&id);
             continue;
         }
-        let endpoints: Vec<Value> = sl
+        let endpoints: Vec<Arc<Value>> = sl
             .members
             .iter()
-            .filter_map(|pod| st.pods.get(pod).map(|v| (pod, v)))
-            .map(|(pod, v)| {
-                let mut e = json!({
-                    "addresses": [v.ip],
-                    "conditions": {
-                        "ready": st.publish || (v.ready && !v.terminating),
-                        "serving": v.ready,
-                        "terminating": v.terminating,
-                    },
-                    "targetRef": {"kind": "Pod", "name": pod, "namespace": ns, "uid": v.uid},
-                });
-                if let Some(h) = &v.hostname {
-                    e["hostname"] = json!(h);
-                }
-                if let Some(n) = &v.node_name {
-                    e["nodeName"] = json!(n);
-                }
-                e
-            })
+            .filter_map(|pod| st.pods.get(pod))
+            .map(|v| v.slice_endpoint.clone())
             .collect();
         let existing = sl.name.clone();
         if let Some(obj) = write_slice(
@@ -883,7 +887,7 @@ fn write_slice(
     ctx: &mut Ctx<'_>,
     svc: &Service,
     existing: Option<&str>,
-    endpoints: Vec<Value>,
+    endpoints: Vec<Arc<Value>>,
     ports: Vec<Value>,
     labels: &BTreeMap<String, String>,
 ) -> Option<std::sync::Arc<Object>> {
@@ -945,12 +949,12 @@ impl EndpointsController {
             "true".into(),
         );
         let subsets = vec![EndpointSubset {
-            addresses: vec![EndpointAddress {
+            addresses: vec![Arc::new(EndpointAddress {
                 ip,
                 hostname: None,
                 node_name: None,
                 target_ref: None,
-            }],
+            })],
             not_ready_addresses: vec![],
             ports: vec![json!({"name": "https", "port": 6443, "protocol": "TCP"})],
         }];

@@ -546,6 +546,11 @@ pub struct PodRuntime {
     pub volumes: BTreeMap<String, MountSource>,
     pub emptydirs: BTreeMap<String, FsTree>,
     wakes: BTreeSet<Time>,
+    /// Set by a sync that left the pod waiting for its volumes and changed nothing: what it
+    /// read ([`volume_inputs`]). While those are unchanged (and no deadline is due) the next
+    /// sync would repeat it exactly, so it is skipped. Cleared by every sync and every outside
+    /// change to the runtime (faults).
+    volume_check: Option<Vec<u64>>,
 }
 
 impl PodRuntime {
@@ -768,8 +773,11 @@ impl Kubelets {
     }
 
     pub fn runtime_mut(&mut self, ns: &str, name: &str, uid: &str) -> Option<&mut PodRuntime> {
-        self.pods
-            .get_mut(&(ns.to_string(), name.to_string(), uid.to_string()))
+        let rt = self
+            .pods
+            .get_mut(&(ns.to_string(), name.to_string(), uid.to_string()))?;
+        rt.volume_check = None;
+        Some(rt)
     }
 
     /// Every pod runtime (including those of pods already gone from the API on a down node).
@@ -820,6 +828,7 @@ impl Kubelets {
     ) -> Result<(), String> {
         let k = self.current_key(api, ns, pod)?;
         let rt = self.pods.get_mut(&k).ok_or("gone")?;
+        rt.volume_check = None;
         if !rt.containers.iter().any(|c| c.readiness.spec.is_some()) {
             return Err(format!(
                 "ordinal: pod \"{pod}\" has no readiness probe, so its readiness cannot fail; add a readinessProbe to the pod template"
@@ -843,6 +852,7 @@ impl Kubelets {
     ) -> Result<(), String> {
         let k = self.current_key(api, ns, pod)?;
         let rt = self.pods.get_mut(&k).ok_or("gone")?;
+        rt.volume_check = None;
         let idx = match container {
             Some(c) => rt
                 .containers
@@ -1040,6 +1050,13 @@ impl Kubelets {
     }
 
     fn sync_pod(&mut self, ns: &str, name: &str, ctx: &mut Ctx<'_>) {
+        if self.volume_wait_unchanged(ns, name, ctx) {
+            // It would repeat the last sync exactly: the same (deduplicated) wait reason, no
+            // write, its deadline's wake already set; the waiting-pod bookkeeping below would
+            // not change either. A claim or volume event wakes every waiting pod (see
+            // `volume_unarmed`), so this is most syncs of a large Parallel scale-up.
+            return;
+        }
         self.sync_pod_runtime(ns, name, ctx);
         let key = (ns.to_string(), name.to_string());
         if self.waits_for_volumes(ns, name) {
@@ -1050,6 +1067,30 @@ impl Kubelets {
             self.volume_waiting.remove(&key);
             self.volume_unarmed.remove(&key);
         }
+    }
+
+    /// Whether `ns/name` waits for its volumes with a `volume_check` that still holds: the
+    /// same pod object, node, claims and volumes, and its mount deadline not yet due.
+    fn volume_wait_unchanged(&self, ns: &str, name: &str, ctx: &Ctx<'_>) -> bool {
+        let Some(pod) = ctx.api.get::<Pod>(ns, name) else {
+            return false;
+        };
+        let key = (ns.to_string(), name.to_string(), pod.metadata.uid.clone());
+        let Some(rt) = self.pods.get(&key) else {
+            return false;
+        };
+        let Some(check) = &rt.volume_check else {
+            return false;
+        };
+        let due = rt
+            .mount_warned_at
+            .unwrap_or(rt.volumes_wait_since)
+            .plus_ms(MOUNT_TIMEOUT_MS);
+        !rt.volumes_ready
+            && !rt.terminating
+            && rt.terminal.is_none()
+            && ctx.now < due
+            && volume_inputs(ctx.api, pod, &rt.node) == *check
     }
 
     fn sync_pod_runtime(&mut self, ns: &str, name: &str, ctx: &mut Ctx<'_>) {
@@ -1075,6 +1116,7 @@ impl Kubelets {
         let mut rt = match self.pods.remove(&key) {
             Some(mut rt) => {
                 rt.wakes.retain(|t| *t > ctx.now);
+                rt.volume_check = None;
                 rt
             }
             None => {
@@ -1114,6 +1156,19 @@ impl Kubelets {
             let at = ctx.now.plus_ms(50);
             rt.wakes.insert(at);
             ctx.wake_at(at, pod_key(pod), TAG_POD);
+        }
+        // Still waiting for volumes, nothing written, no other runtime of this name for `reap`
+        // to act on: the next sync repeats this one until what it read changes.
+        let lo = (ns.to_string(), name.to_string(), String::new());
+        let alone = || {
+            self.pods
+                .range(lo.clone()..)
+                .take_while(|((n, m, _), _)| n == ns && m == name)
+                .next()
+                .is_none()
+        };
+        if !rt.volumes_ready && !rt.terminating && rt.terminal.is_none() && !wrote && alone() {
+            rt.volume_check = Some(volume_inputs(ctx.api, pod, &rt.node));
         }
         self.pods.insert(key, rt);
     }
@@ -1183,6 +1238,7 @@ impl Kubelets {
             volumes: BTreeMap::new(),
             emptydirs: BTreeMap::new(),
             wakes: BTreeSet::new(),
+            volume_check: None,
         }
     }
 
@@ -2078,6 +2134,30 @@ pub fn attached_volume_name(pv: &str) -> String {
 /// Whether a PV needs attaching to a node (network disks) or is node-local.
 pub fn pv_needs_attach(pv: &PersistentVolume) -> bool {
     pv.spec.extra.contains_key("csi")
+}
+
+/// What a volume-waiting pod's sync reads, as resourceVersions (0: absent): the pod, its
+/// node (`volumesAttached`, host IP), and each claim followed by its bound volume — every
+/// input of [`volume_sources`] and [`build_status`] besides the runtime itself.
+fn volume_inputs(api: &ApiServer, pod: &Pod, node: &str) -> Vec<u64> {
+    let rv = |m: &crate::objects::ObjectMeta| m.resource_version.parse::<u64>().unwrap_or(0);
+    let mut out = vec![
+        rv(&pod.metadata),
+        api.get::<Node>("", node).map_or(0, |n| rv(&n.metadata)),
+    ];
+    for v in &pod.spec.volumes {
+        if let Some(c) = &v.persistent_volume_claim {
+            let pvc = api.get::<PersistentVolumeClaim>(pod.metadata.ns(), &c.claim_name);
+            out.push(pvc.map_or(0, |p| rv(&p.metadata)));
+            if let Some(pv) = pvc.and_then(|p| p.spec.volume_name.as_deref()) {
+                out.push(
+                    api.get::<PersistentVolume>("", pv)
+                        .map_or(0, |p| rv(&p.metadata)),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The pod's volumes once every claim is bound (and network disks attached to `node`);

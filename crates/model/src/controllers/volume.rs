@@ -751,7 +751,10 @@ impl VolumeController {
                 .into_iter()
                 .filter(|p| !p.is_terminal() && claims_of(p).any(|x| x == c.name))
                 .filter(|p| !p.spec.node_name.as_deref().unwrap_or("").is_empty())
-                .filter_map(|p| ctx.api.get_object(Kind::Pod, p.metadata.ns(), &p.metadata.name))
+                .filter_map(|p| {
+                    ctx.api
+                        .get_object(Kind::Pod, p.metadata.ns(), &p.metadata.name)
+                })
                 .cloned()
                 .collect(),
             None => Vec::new(),

@@ -6,6 +6,7 @@ use super::pod::Toleration;
 use crate::time::Time;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 json_struct! {
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -163,8 +164,10 @@ json_struct! {
 json_struct! {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EndpointSubset {
-        pub addresses: Vec<EndpointAddress> => "addresses" if Vec::is_empty;
-        pub not_ready_addresses: Vec<EndpointAddress> => "notReadyAddresses" if Vec::is_empty;
+        // Shared with the endpoints controller's index: a rewrite of up to 1 000 addresses
+        // copies pointers, and comparing with the stored object starts with pointer equality.
+        pub addresses: Vec<Arc<EndpointAddress>> => "addresses" if Vec::is_empty;
+        pub not_ready_addresses: Vec<Arc<EndpointAddress>> => "notReadyAddresses" if Vec::is_empty;
         pub ports: Vec<Value> => "ports" if Vec::is_empty;
     }
 }
@@ -184,7 +187,8 @@ json_struct! {
     pub struct EndpointSlice {
         pub metadata: ObjectMeta => "metadata";
         pub address_type: String => "addressType";
-        pub endpoints: Vec<Value> => "endpoints";
+        /// Shared with the endpointslice controller's per-pod view (as the Endpoints' addresses).
+        pub endpoints: Vec<Arc<Value>> => "endpoints";
         pub ports: Vec<Value> => "ports" if Vec::is_empty;
     }
 }

@@ -105,6 +105,16 @@ impl<T: Json> Json for Option<T> {
     }
 }
 
+/// Shared values (an Endpoints object's addresses, a slice's endpoints): encoded as the value.
+impl<T: Json> Json for std::sync::Arc<T> {
+    fn from_json(v: Value) -> Result<Self, String> {
+        T::from_json(v).map(std::sync::Arc::new)
+    }
+    fn to_json(&self) -> Value {
+        T::to_json(self)
+    }
+}
+
 impl<T: Json> Json for Vec<T> {
     fn from_json(v: Value) -> Result<Self, String> {
         match v {
