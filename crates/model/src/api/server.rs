@@ -505,7 +505,7 @@ impl ApiServer {
         actor: Actor,
     ) -> Result<Arc<Object>, ApiError> {
         let _ = actor;
-        let Some(old) = self.store.get(kind, &ns, &name).cloned() else {
+        let Some(old) = self.store.get(kind, ns, name).cloned() else {
             return Err(ApiError::not_found(kind, name));
         };
         if let Some(uid) = &opts.uid {
@@ -575,7 +575,7 @@ impl ApiServer {
         actor: Actor,
     ) -> Result<Arc<Object>, ApiError> {
         let _ = actor;
-        let Some(old) = self.store.get(Kind::Pod, &ns, &name).cloned() else {
+        let Some(old) = self.store.get(Kind::Pod, ns, name).cloned() else {
             return Err(ApiError::not_found(Kind::Pod, name));
         };
         let Object::Pod(pod) = &*old else {
