@@ -104,6 +104,26 @@ impl<T: Typed> std::ops::Deref for Shared<T> {
     }
 }
 
+/// The objects of a kind in a range of namespaces. A named iterator (not a chain of adapters)
+/// keeps each of the many `list` call sites small in the wasm bundle.
+pub struct StoreIter<'a> {
+    namespaces: std::collections::btree_map::Range<'a, String, BTreeMap<String, Arc<Object>>>,
+    names: Option<std::collections::btree_map::Values<'a, String, Arc<Object>>>,
+}
+
+impl<'a> Iterator for StoreIter<'a> {
+    type Item = &'a Arc<Object>;
+
+    fn next(&mut self) -> Option<&'a Arc<Object>> {
+        loop {
+            if let Some(obj) = self.names.as_mut().and_then(Iterator::next) {
+                return Some(obj);
+            }
+            self.names = Some(self.namespaces.next()?.1.values());
+        }
+    }
+}
+
 /// The objects: per kind (`Kind as usize`), per namespace (`""` for cluster-scoped kinds), per
 /// name — so a read takes `&str`s without building a key, and one kind's objects (Events pile
 /// up) never lengthen another kind's searches. Iterating a kind gives API list order.
@@ -165,19 +185,19 @@ impl Store {
     }
 
     /// A kind's objects in API list order (namespace, then name); `ns = None`: all namespaces.
-    fn list<'a>(
-        &'a self,
-        kind: Kind,
-        ns: Option<&'a str>,
-    ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
-        let by_ns = &self.kinds[kind as usize];
-        let (one, all) = match ns {
-            Some(ns) => (by_ns.get(store_ns(kind, ns)), None),
-            None => (None, Some(by_ns.values())),
+    fn list<'a>(&'a self, kind: Kind, ns: Option<&str>) -> StoreIter<'a> {
+        use std::ops::Bound;
+        let bounds = match ns {
+            Some(ns) => {
+                let ns = store_ns(kind, ns);
+                (Bound::Included(ns), Bound::Included(ns))
+            }
+            None => (Bound::Unbounded, Bound::Unbounded),
         };
-        one.into_iter()
-            .chain(all.into_iter().flatten())
-            .flat_map(|names| names.values())
+        StoreIter {
+            namespaces: self.kinds[kind as usize].range::<str, _>(bounds),
+            names: None,
+        }
     }
 }
 
