@@ -324,7 +324,9 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     ui.now.set(now);
     let wall = perf_now();
     crate::tour_panel::sync(&ui, &mut e, &mut st.tour, rv, now, wall);
-    crate::share_ui::sync_hash(&ui.share, &e, &mut st.hash, rv, now, wall);
+    if crate::share_ui::sync_hash(&ui.share, &e, &mut st.hash, rv, now, wall) {
+        crate::share_ui::warm_between_frames(engine.clone());
+    }
     if ui.start.get_untracked() != start {
         ui.start.set(start);
     }
