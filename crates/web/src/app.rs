@@ -367,13 +367,17 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     // REBUILD_MS of wall time; between rebuilds only card animations move.
     let many = ui.published.pod_count.get_untracked() > crate::cluster_view::COMPACT_ABOVE;
     let scrubbed = st.last_rv.is_some_and(|(_, n)| now < n);
-    let rebuild_due = !many || scrubbed || wall - st.last_build >= REBUILD_MS;
+    let deferred = st.publisher.deferred;
+    let rebuild_due = !many || scrubbed || deferred || wall - st.last_build >= REBUILD_MS;
     let rv_changed = st.last_rv.map(|(r, _)| r) != Some(rv);
     if animating && !(rv_changed && rebuild_due) {
         st.publisher.animate(&ui.published, now);
     }
     let (mut vm_ms, mut publish_ms) = (0.0, 0.0);
-    if rv_changed && rebuild_due || (!many && animating) || (changed && st.frame.is_multiple_of(15))
+    if rv_changed && rebuild_due
+        || (!many && animating)
+        || (changed && st.frame.is_multiple_of(15))
+        || deferred
     {
         let t_vm = perf_now();
         st.last_build = wall;
