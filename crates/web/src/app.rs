@@ -203,6 +203,14 @@ pub fn App() -> impl IntoView {
         vis_state.borrow_mut().last_wall = None;
     });
 
+    // The first task draws what the first screen needs (playback, tours, cluster, terminal)
+    // and focuses the terminal; the editor and the reason feed (below the terminal and the
+    // cluster) are built in a task after the first frame is painted, so they do not delay it.
+    let secondary = RwSignal::new(false);
+    request_animation_frame(move || {
+        set_timeout(move || secondary.set(true), std::time::Duration::ZERO);
+    });
+
     view! {
         <header class="masthead">
             <h1>"Ordinal"</h1>
@@ -231,34 +239,45 @@ pub fn App() -> impl IntoView {
             <crate::tour_panel::TourPanel />
             <cluster_view::ClusterView />
             <terminal::Terminal />
-            <editor::Editor />
-            <section class="panel events" aria-labelledby="events-heading">
-                <h2 id="events-heading">"Controller events"</h2>
-                <div
-                    class="feed"
-                    role="log"
-                    aria-live="polite"
-                    aria-label="Controller events"
-                    tabindex="0"
-                >
-                    // The newest reason stays in view by CSS (column-reverse around one child),
-                    // never by reading scrollHeight (a forced layout on every feed update).
-                    <div class="lines">
-                        <For each=move || ui.feed.get() key=|l| l.seq let:line>
-                            <p class:wait=line.wait>
-                                <time>{line.at}</time>
-                                " "
-                                {if line.wait { "waits: " } else { "" }}
-                                {line.text}
-                            </p>
-                        </For>
-                    </div>
-                </div>
-            </section>
+            <Show when=move || secondary.get()>
+                <editor::Editor />
+                <EventsFeed />
+            </Show>
         </main>
         <present::PresentLayer />
     }
     .into_any()
+}
+
+/// The controller's reason feed ("Controller events").
+#[component]
+fn EventsFeed() -> impl IntoView {
+    let ui = use_ui();
+    view! {
+        <section class="panel events" aria-labelledby="events-heading">
+            <h2 id="events-heading">"Controller events"</h2>
+            <div
+                class="feed"
+                role="log"
+                aria-live="polite"
+                aria-label="Controller events"
+                tabindex="0"
+            >
+                // The newest reason stays in view by CSS (column-reverse around one child),
+                // never by reading scrollHeight (a forced layout on every feed update).
+                <div class="lines">
+                    <For each=move || ui.feed.get() key=|l| l.seq let:line>
+                        <p class:wait=line.wait>
+                            <time>{line.at}</time>
+                            " "
+                            {if line.wait { "waits: " } else { "" }}
+                            {line.text}
+                        </p>
+                    </For>
+                </div>
+            </div>
+        </section>
+    }
 }
 
 fn frame(ui: Ui, state: Rc<RefCell<Loop>>) {
@@ -324,7 +343,9 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     ui.now.set(now);
     let wall = perf_now();
     crate::tour_panel::sync(&ui, &mut e, &mut st.tour, rv, now, wall);
-    crate::share_ui::sync_hash(&ui.share, &e, &mut st.hash, rv, now, wall);
+    if crate::share_ui::sync_hash(&ui.share, &e, &mut st.hash, rv, now, wall) {
+        crate::share_ui::warm_between_frames(engine.clone());
+    }
     if ui.start.get_untracked() != start {
         ui.start.set(start);
     }
@@ -346,13 +367,17 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     // REBUILD_MS of wall time; between rebuilds only card animations move.
     let many = ui.published.pod_count.get_untracked() > crate::cluster_view::COMPACT_ABOVE;
     let scrubbed = st.last_rv.is_some_and(|(_, n)| now < n);
-    let rebuild_due = !many || scrubbed || wall - st.last_build >= REBUILD_MS;
+    let deferred = st.publisher.deferred;
+    let rebuild_due = !many || scrubbed || deferred || wall - st.last_build >= REBUILD_MS;
     let rv_changed = st.last_rv.map(|(r, _)| r) != Some(rv);
     if animating && !(rv_changed && rebuild_due) {
         st.publisher.animate(&ui.published, now);
     }
     let (mut vm_ms, mut publish_ms) = (0.0, 0.0);
-    if rv_changed && rebuild_due || (!many && animating) || (changed && st.frame.is_multiple_of(15))
+    if rv_changed && rebuild_due
+        || (!many && animating)
+        || (changed && st.frame.is_multiple_of(15))
+        || deferred
     {
         let t_vm = perf_now();
         st.last_build = wall;

@@ -146,7 +146,15 @@ pub struct Publisher {
     /// Virtual time of the last frame: when it goes backwards (scrubbing), pods that vanish
     /// were never deleted, so they leave no ghost.
     last_now: u64,
+    /// Live pods whose cards were held back by [`NEW_CARDS_PER_FRAME`]: the page publishes
+    /// again on the next frame.
+    pub deferred: bool,
 }
+
+/// The most pod cards created by one publish. Building a card's DOM (and its first style and
+/// layout) costs about 0.1 ms of script and as much rendering: 200 pods created at once
+/// (a Parallel StatefulSet) made one 100–250 ms frame. The rest appear over the next frames.
+pub const NEW_CARDS_PER_FRAME: usize = 40;
 
 impl Publisher {
     /// Moves card animations to `now` without rebuilding the view model.
@@ -202,6 +210,8 @@ impl Publisher {
         }
 
         let mut lanes_keys: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+        let mut created = 0;
+        self.deferred = false;
         p.cards.update_value(|cards| {
             for key in &order {
                 let (vm, node) = &live[key];
@@ -212,7 +222,12 @@ impl Publisher {
                         set_if_changed(card.anim, anim);
                         set_if_changed(card.gone, false);
                     }
+                    None if created >= NEW_CARDS_PER_FRAME => {
+                        self.deferred = true;
+                        continue;
+                    }
                     None => {
+                        created += 1;
                         cards.insert(
                             key.clone(),
                             Card {
@@ -228,7 +243,7 @@ impl Publisher {
                     .or_default()
                     .push(key.clone());
             }
-            for (key, (vm, node, at)) in &self.ghosts {
+            for (key, (_vm, node, at)) in &self.ghosts {
                 let anim = Anim {
                     leave: ((now - at) as f32 / LEAVE_MS as f32).min(1.0),
                     ..Anim::STILL
@@ -238,16 +253,8 @@ impl Publisher {
                         set_if_changed(card.anim, anim);
                         set_if_changed(card.gone, true);
                     }
-                    None => {
-                        cards.insert(
-                            key.clone(),
-                            Card {
-                                vm: RwSignal::new(vm.clone()),
-                                anim: RwSignal::new(anim),
-                                gone: RwSignal::new(true),
-                            },
-                        );
-                    }
+                    // A pod that vanished before its (held back) card was ever shown.
+                    None => continue,
                 }
                 lanes_keys
                     .entry(node.clone())

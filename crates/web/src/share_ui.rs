@@ -131,6 +131,7 @@ pub struct HashSync {
 }
 
 /// After each tick: re-hashes the event log when the model changed (throttled while running).
+/// Returns whether undigested log entries remain (then call [`warm_between_frames`]).
 pub fn sync_hash(
     signals: &ShareSignals,
     e: &crate::engine::Engine,
@@ -138,22 +139,55 @@ pub fn sync_hash(
     rv: u64,
     now: u64,
     wall: f64,
-) {
+) -> bool {
     let key = (rv, now);
     // Digest the newest log entries a little every frame (≤ WARM_MS), so the hash below only
     // folds cached digests: computed all at once, a busy second's entries took ≈ 50 ms.
     let started = crate::app::perf_now();
-    e.session.with_timeline(|tl| {
+    let behind = e.session.with_timeline(|tl| {
         tl.cluster()
             .warm_event_log_hash(&mut || crate::app::perf_now() - started < WARM_MS)
     });
-    if s.key == Some(key) || (e.running && wall - s.last_wall < HASH_MS) {
-        return;
+    // While running, the hash waits until the digests have caught up (the rest is digested in
+    // short tasks between frames, `warm_between_frames`): at 16× with 200 pods the log grows
+    // faster than one frame's share digests, and folding the backlog at once took 25–50 ms.
+    // Paused (or stepping), it is computed at once, as before.
+    if s.key == Some(key) || (e.running && (behind || wall - s.last_wall < HASH_MS)) {
+        return behind;
     }
     s.key = Some(key);
     s.last_wall = wall;
     let h = e.session.with_timeline(|tl| tl.cluster().event_log_hash());
     signals.state_hash.set(Some((h, now)));
+    false
+}
+
+/// Wall ms one between-frames digest task may take.
+const WARM_TASK_MS: f64 = 4.0;
+
+thread_local! {
+    static WARM_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Digests more of the event log in a short task of its own (≤ WARM_TASK_MS) after this frame,
+/// once: the digests are cached in the log entries, so this changes when they are computed,
+/// never the hash.
+pub fn warm_between_frames(engine: std::rc::Rc<std::cell::RefCell<crate::engine::Engine>>) {
+    if WARM_PENDING.with(|p| p.replace(true)) {
+        return;
+    }
+    set_timeout(
+        move || {
+            WARM_PENDING.with(|p| p.set(false));
+            let Ok(e) = engine.try_borrow() else { return };
+            let started = crate::app::perf_now();
+            e.session.with_timeline(|tl| {
+                tl.cluster()
+                    .warm_event_log_hash(&mut || crate::app::perf_now() - started < WARM_TASK_MS)
+            });
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// The "Share" button, the link it made, and the "About this state" line.

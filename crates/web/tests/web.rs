@@ -161,10 +161,42 @@ fn highlighting_keeps_the_text() {
     assert_eq!(t.last().unwrap().0, "hl-comment");
 }
 
+/// Waits for the next animation frame and then a task: the page builds the editor and the
+/// reason feed in a task after its first frame (`app.rs`, "secondary" panels).
+async fn after_first_frame() {
+    let done = js_sys::Promise::new(&mut |resolve, _| {
+        let later = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let task = wasm_bindgen::closure::Closure::once_into_js(move || {
+                resolve.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+            });
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(task.unchecked_ref(), 0)
+                .unwrap();
+        });
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(later.unchecked_ref())
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(done).await.unwrap();
+    leptos::task::tick().await;
+}
+
 #[wasm_bindgen_test]
 async fn mounts_with_the_contract_names() {
     let (root, _handle) = mount();
     leptos::task::tick().await;
+    // Drawn in the mount task: the cluster and the terminal.
+    assert!(root
+        .query_selector(r#"[role="log"][aria-label="Terminal output"]"#)
+        .unwrap()
+        .is_some());
+    assert!(root
+        .query_selector(r#"table[aria-label="DNS records"]"#)
+        .unwrap()
+        .is_some());
+    after_first_frame().await;
     let manifest: HtmlTextAreaElement = root
         .query_selector("#manifest-input")
         .unwrap()
