@@ -473,7 +473,7 @@ fn event_digest(ev: &WatchEvent) -> u64 {
         e.write(&ev.rv.to_le_bytes());
         e.write(&ev.at.ms().to_le_bytes());
         e.write(ev.type_.as_str().as_bytes());
-        e.write(ev.object.to_value().to_string().as_bytes());
+        e.write_value(&ev.object.to_value());
         e.0
     })
 }

@@ -25,6 +25,50 @@ impl Fnv {
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
+
+    /// Folds a JSON value in, walking it (no text is built): a tag per node, lengths before
+    /// contents, so different values never feed the same bytes.
+    pub(crate) fn write_value(&mut self, v: &serde_json::Value) {
+        use serde_json::Value;
+        match v {
+            Value::Null => self.write(b"n"),
+            Value::Bool(b) => self.write(if *b { b"t" } else { b"f" }),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    self.write(b"i");
+                    self.write(&i.to_le_bytes());
+                } else if let Some(u) = n.as_u64() {
+                    self.write(b"u");
+                    self.write(&u.to_le_bytes());
+                } else {
+                    self.write(b"d");
+                    self.write(&n.as_f64().unwrap_or(0.0).to_bits().to_le_bytes());
+                }
+            }
+            Value::String(s) => self.write_str(b"s", s),
+            Value::Array(items) => {
+                self.write(b"[");
+                self.write(&(items.len() as u64).to_le_bytes());
+                for item in items {
+                    self.write_value(item);
+                }
+            }
+            Value::Object(map) => {
+                self.write(b"{");
+                self.write(&(map.len() as u64).to_le_bytes());
+                for (k, item) in map {
+                    self.write_str(b"k", k);
+                    self.write_value(item);
+                }
+            }
+        }
+    }
+
+    fn write_str(&mut self, tag: &[u8], s: &str) {
+        self.write(tag);
+        self.write(&(s.len() as u64).to_le_bytes());
+        self.write(s.as_bytes());
+    }
 }
 
 /// A lazily computed digest of an immutable log entry. Clones (checkpoints) carry the value;

@@ -333,25 +333,9 @@ fn move_status(to: &mut Object, from: Object) {
     set_status!(to, from, take);
 }
 
-/// Whether `a` and `b` differ at most in their status. Only the kinds whose status is written
-/// often are compared (typed, no allocation); `false` means "not known equal".
-fn same_but_status(a: &Object, b: &Object) -> bool {
-    match (a, b) {
-        (Object::Pod(a), Object::Pod(b)) => a.metadata == b.metadata && a.spec == b.spec,
-        (Object::StatefulSet(a), Object::StatefulSet(b)) => {
-            a.metadata == b.metadata && a.spec == b.spec
-        }
-        _ => false,
-    }
-}
-
-/// The stored object `old` with only the status of `new` (status subresource semantics).
-/// A writer usually sends the stored object with a new status: then `new` is that object
-/// already, and no copy of `old` is made.
+/// The stored object `old` with only the status of `new` (status subresource semantics; the
+/// status is moved, not copied: writers send a fresh status, often with nothing else).
 pub fn with_status_of(old: &Object, new: Object) -> Object {
-    if same_but_status(old, &new) {
-        return new;
-    }
     let mut out = old.clone();
     move_status(&mut out, new);
     out
