@@ -485,12 +485,13 @@ impl ApiServer {
         let Some(old) = self.store.get(kind, &ns, &name).cloned() else {
             return Err(ApiError::not_found(kind, &name));
         };
-        let mut merged = admission::with_status_of(&old, obj);
+        let merged = admission::with_status_of(&old, obj);
         let errs = validation::validate_status_update(&merged, &old);
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind, &name, errs));
         }
-        if equal_but_rv(&mut merged, &old) {
+        // `merged` is the stored object with the request's status: equal statuses, equal objects.
+        if admission::same_status(&merged, &old) {
             return Ok(old);
         }
         Ok(self.store_and_emit(merged, WatchEventType::Modified))
