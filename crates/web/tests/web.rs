@@ -186,16 +186,13 @@ async fn after_first_frame() {
 #[wasm_bindgen_test]
 async fn mounts_with_the_contract_names() {
     let (root, _handle) = mount();
+    let present = |selector: &str| root.query_selector(selector).unwrap().is_some();
+    let terminal_output = r#"[role="log"][aria-label="Terminal output"]"#;
+    let dns = r#"table[aria-label="DNS records"]"#;
     leptos::task::tick().await;
     // Drawn in the mount task: the cluster and the terminal.
-    assert!(root
-        .query_selector(r#"[role="log"][aria-label="Terminal output"]"#)
-        .unwrap()
-        .is_some());
-    assert!(root
-        .query_selector(r#"table[aria-label="DNS records"]"#)
-        .unwrap()
-        .is_some());
+    assert!(present(terminal_output));
+    assert!(present(dns));
     after_first_frame().await;
     let manifest: HtmlTextAreaElement = root
         .query_selector("#manifest-input")
@@ -204,16 +201,9 @@ async fn mounts_with_the_contract_names() {
         .dyn_into()
         .unwrap();
     assert!(manifest.value().contains("kind: StatefulSet"));
-    assert!(root
-        .query_selector(r#"[role="log"][aria-label="Terminal output"]"#)
-        .unwrap()
-        .is_some());
-    assert!(root
-        .query_selector(r#"[role="log"][aria-label="Controller events"][aria-live="polite"]"#)
-        .unwrap()
-        .is_some());
-    assert!(root
-        .query_selector(r#"table[aria-label="DNS records"]"#)
-        .unwrap()
-        .is_some());
+    assert!(present(terminal_output));
+    assert!(present(
+        r#"[role="log"][aria-label="Controller events"][aria-live="polite"]"#
+    ));
+    assert!(present(dns));
 }
