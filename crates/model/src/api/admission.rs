@@ -325,24 +325,6 @@ macro_rules! set_status {
     (@take $b:ident) => { $b.status };
 }
 
-/// Whether `a` and `b` have equal statuses (kinds without a status: whether they are equal).
-/// For `b` a copy of `a` with another status, that is whether they are equal, for less.
-pub fn same_status(a: &Object, b: &Object) -> bool {
-    match (a, b) {
-        (Object::StatefulSet(a), Object::StatefulSet(b)) => a.status == b.status,
-        (Object::Pod(a), Object::Pod(b)) => a.status == b.status,
-        (Object::Node(a), Object::Node(b)) => a.status == b.status,
-        (Object::Service(a), Object::Service(b)) => a.status == b.status,
-        (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => {
-            a.status == b.status
-        }
-        (Object::PersistentVolume(a), Object::PersistentVolume(b)) => a.status == b.status,
-        (Object::Namespace(a), Object::Namespace(b)) => a.status == b.status,
-        (Object::ResourceQuota(a), Object::ResourceQuota(b)) => a.status == b.status,
-        _ => a == b,
-    }
-}
-
 fn copy_status(to: &mut Object, from: &Object) {
     set_status!(to, from, clone);
 }

@@ -485,13 +485,12 @@ impl ApiServer {
         let Some(old) = self.store.get(kind, &ns, &name).cloned() else {
             return Err(ApiError::not_found(kind, &name));
         };
-        let merged = admission::with_status_of(&old, obj);
+        let mut merged = admission::with_status_of(&old, obj);
         let errs = validation::validate_status_update(&merged, &old);
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind, &name, errs));
         }
-        // `merged` is the stored object with the request's status: equal statuses, equal objects.
-        if admission::same_status(&merged, &old) {
+        if equal_but_rv(&mut merged, &old) {
             return Ok(old);
         }
         Ok(self.store_and_emit(merged, WatchEventType::Modified))
