@@ -63,8 +63,9 @@ pub fn run() -> Result {
         "within goal"
     };
     println!(
-        "brotli total {} — budget {}, goal {}, interim ceiling {}: {verdict}",
+        "brotli total {} ({} bytes) — budget {}, goal {}, interim ceiling {}: {verdict}",
         kb(total[2]),
+        total[2],
         kb(BUDGET_BROTLI),
         kb(GOAL_BROTLI),
         kb(INTERIM_CEILING_BROTLI)
