@@ -124,11 +124,7 @@ struct PodView {
     /// `ShouldPodBeInEndpoints(pod, true)`: slices list terminating pods too.
     in_slices: bool,
     ready: bool,
-    terminating: bool,
     ip: String,
-    hostname: Option<String>,
-    node_name: Option<String>,
-    uid: String,
     /// The Endpoints subset ports (`find_port` per service port).
     ports: Vec<Value>,
     /// `ports` serialized: the key of its subset.
@@ -159,14 +155,15 @@ impl PodView {
         let ip = pod.status.pod_ip.clone().unwrap_or_default();
         let hostname =
             should_set_hostname(pod, svc).then(|| pod.spec.hostname.clone().unwrap_or_default());
+        let target_ref = json!({
+            "kind": "Pod", "name": pod.metadata.name,
+            "namespace": svc.metadata.ns(), "uid": pod.metadata.uid,
+        });
         let address = EndpointAddress {
             ip: ip.clone(),
             hostname: hostname.clone(),
             node_name: pod.spec.node_name.clone(),
-            target_ref: Some(json!({
-                "kind": "Pod", "name": pod.metadata.name,
-                "namespace": svc.metadata.ns(), "uid": pod.metadata.uid,
-            })),
+            target_ref: Some(target_ref.clone()),
         };
         let terminating = pod.metadata.is_deleting();
         let ready = pod.is_ready();
@@ -177,7 +174,7 @@ impl PodView {
                 "serving": ready,
                 "terminating": terminating,
             },
-            "targetRef": {"kind": "Pod", "name": pod.metadata.name, "namespace": svc.metadata.ns(), "uid": pod.metadata.uid},
+            "targetRef": target_ref,
         });
         if let Some(h) = &hostname {
             slice_endpoint["hostname"] = json!(h);
@@ -191,11 +188,7 @@ impl PodView {
             in_endpoints: should_pod_be_in_endpoints(pod, publish),
             in_slices: should_pod_be_in_endpoints(pod, true),
             ready,
-            terminating,
             ip,
-            hostname,
-            node_name: pod.spec.node_name.clone(),
-            uid: pod.metadata.uid.clone(),
             ports_key: Value::Array(ports.clone()).to_string(),
             ports,
             found: svc

@@ -554,6 +554,19 @@ pub struct PodRuntime {
 }
 
 impl PodRuntime {
+    /// Live and still waiting for its volumes (the one state `volume_check` covers).
+    fn waits_for_volumes(&self) -> bool {
+        !self.volumes_ready && !self.terminating && self.terminal.is_none()
+    }
+
+    /// When a volume wait next reports `FailedMount` (`MOUNT_TIMEOUT_MS` after the wait began
+    /// or after the last report).
+    fn mount_due(&self) -> Time {
+        self.mount_warned_at
+            .unwrap_or(self.volumes_wait_since)
+            .plus_ms(MOUNT_TIMEOUT_MS)
+    }
+
     /// Mounts of one container: (mount path, volume name, read-only).
     pub fn container_mounts<'a>(
         &'a self,
@@ -686,13 +699,21 @@ impl Kubelets {
         }
     }
 
-    /// Whether some runtime of `ns/name` still waits for its volumes.
-    fn waits_for_volumes(&self, ns: &str, name: &str) -> bool {
+    /// Every runtime of `ns/name` (one per pod UID the kubelet still tracks).
+    fn runtimes_of<'a>(
+        &'a self,
+        ns: &'a str,
+        name: &'a str,
+    ) -> impl Iterator<Item = (&'a PodKey, &'a PodRuntime)> + 'a {
         let lo = (ns.to_string(), name.to_string(), String::new());
         self.pods
             .range(lo..)
-            .take_while(|((n, m, _), _)| n == ns && m == name)
-            .any(|(_, rt)| !rt.volumes_ready)
+            .take_while(move |((n, m, _), _)| n == ns && m == name)
+    }
+
+    /// Whether some runtime of `ns/name` still waits for its volumes.
+    fn waits_for_volumes(&self, ns: &str, name: &str) -> bool {
+        self.runtimes_of(ns, name).any(|(_, rt)| !rt.volumes_ready)
     }
 
     /// Takes the list of containers started since the last call (see `started_mains`).
@@ -1030,11 +1051,8 @@ impl Kubelets {
     /// Drops runtimes of `ns/name` other than `keep_uid` (the pod object is gone or replaced)
     /// on nodes whose kubelet is up: their containers are killed and their IPs released.
     fn reap(&mut self, ns: &str, name: &str, keep_uid: Option<&str>) {
-        let lo = (ns.to_string(), name.to_string(), String::new());
         let stale: Vec<PodKey> = self
-            .pods
-            .range(lo..)
-            .take_while(|((n, m, _), _)| n == ns && m == name)
+            .runtimes_of(ns, name)
             .filter(|((_, _, uid), rt)| {
                 Some(uid.as_str()) != keep_uid && !self.nodes.get(&rt.node).is_some_and(|a| a.down)
             })
@@ -1082,14 +1100,8 @@ impl Kubelets {
         let Some(check) = &rt.volume_check else {
             return false;
         };
-        let due = rt
-            .mount_warned_at
-            .unwrap_or(rt.volumes_wait_since)
-            .plus_ms(MOUNT_TIMEOUT_MS);
-        !rt.volumes_ready
-            && !rt.terminating
-            && rt.terminal.is_none()
-            && ctx.now < due
+        rt.waits_for_volumes()
+            && ctx.now < rt.mount_due()
             && volume_inputs(ctx.api, pod, &rt.node) == *check
     }
 
@@ -1158,16 +1170,9 @@ impl Kubelets {
             ctx.wake_at(at, pod_key(pod), TAG_POD);
         }
         // Still waiting for volumes, nothing written, no other runtime of this name for `reap`
-        // to act on: the next sync repeats this one until what it read changes.
-        let lo = (ns.to_string(), name.to_string(), String::new());
-        let alone = || {
-            self.pods
-                .range(lo.clone()..)
-                .take_while(|((n, m, _), _)| n == ns && m == name)
-                .next()
-                .is_none()
-        };
-        if !rt.volumes_ready && !rt.terminating && rt.terminal.is_none() && !wrote && alone() {
+        // to act on (this one is out of the map): the next sync repeats this one until what
+        // it read changes.
+        if rt.waits_for_volumes() && !wrote && self.runtimes_of(ns, name).next().is_none() {
             rt.volume_check = Some(volume_inputs(ctx.api, pod, &rt.node));
         }
         self.pods.insert(key, rt);
@@ -1312,11 +1317,7 @@ impl Kubelets {
                             volumes: missing.clone(),
                         }),
                     );
-                    let due = rt
-                        .mount_warned_at
-                        .unwrap_or(rt.volumes_wait_since)
-                        .plus_ms(MOUNT_TIMEOUT_MS);
-                    if now >= due {
+                    if now >= rt.mount_due() {
                         rt.mount_warned_at = Some(now);
                         let mut all: Vec<String> =
                             pod.spec.volumes.iter().map(|v| v.name.clone()).collect();
@@ -2253,11 +2254,7 @@ fn next_deadline(rt: &PodRuntime, pod: &Pod) -> Option<Time> {
     };
     if !rt.volumes_ready {
         if !rt.terminating {
-            consider(Some(
-                rt.mount_warned_at
-                    .unwrap_or(rt.volumes_wait_since)
-                    .plus_ms(MOUNT_TIMEOUT_MS),
-            ));
+            consider(Some(rt.mount_due()));
         }
         return best;
     }

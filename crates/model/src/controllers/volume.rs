@@ -7,6 +7,7 @@
 //! `pkg/controller/volume/attachdetach`, and the external-provisioner's event texts.
 
 use super::{Controller, ControllerId, Ctx};
+use crate::api::server::Shared;
 use crate::api::{ApiServer, DeleteOptions, WatchEvent, WatchEventType};
 use crate::bootstrap::{LOCAL_PROVISIONER, STANDARD_PROVISIONER};
 use crate::controllers::kubelet::{attached_volume_name, pv_needs_attach};
@@ -215,13 +216,14 @@ impl VolumeController {
         }
     }
 
-    /// Pods of `ns` that name claim `claim`, in list (name) order.
-    fn users_of<'a>(&self, api: &'a ApiServer, ns: &str, claim: &str) -> Vec<&'a Pod> {
+    /// Pods of `ns` that name claim `claim`, in list (name) order: the store's objects
+    /// (shared, not copied), so the caller may write through the API while holding them.
+    fn users_of(&self, api: &ApiServer, ns: &str, claim: &str) -> Vec<Shared<Pod>> {
         self.claim_users
             .get(&(ns.to_string(), claim.to_string()))
             .into_iter()
             .flatten()
-            .filter_map(|name| api.get::<Pod>(ns, name))
+            .filter_map(|name| api.get_shared::<Pod>(ns, name))
             .collect()
     }
 
@@ -743,26 +745,16 @@ impl VolumeController {
         if !pv_needs_attach(&pv) {
             return;
         }
-        // Pods (in the API) that use the volume, with their node: the store's Arcs (a write
-        // replaces them), not copies.
-        let user_objects: Vec<std::sync::Arc<Object>> = match &pv.spec.claim_ref {
+        // Pods (in the API) that use the volume, with their node.
+        let users: Vec<Shared<Pod>> = match &pv.spec.claim_ref {
             Some(c) => self
                 .users_of(ctx.api, &c.namespace, &c.name)
                 .into_iter()
                 .filter(|p| !p.is_terminal() && claims_of(p).any(|x| x == c.name))
                 .filter(|p| !p.spec.node_name.as_deref().unwrap_or("").is_empty())
-                .filter_map(|p| {
-                    ctx.api
-                        .get_object(Kind::Pod, p.metadata.ns(), &p.metadata.name)
-                })
-                .cloned()
                 .collect(),
             None => Vec::new(),
         };
-        let users: Vec<&Pod> = user_objects
-            .iter()
-            .filter_map(|o| <Pod as crate::objects::Typed>::from_object(o))
-            .collect();
         let on = |node: &str| {
             users
                 .iter()
