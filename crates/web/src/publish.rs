@@ -137,8 +137,8 @@ fn set_if_changed<T: PartialEq + Send + Sync + 'static>(s: RwSignal<T>, v: T) {
 /// The publisher's memory between frames (not reactive).
 #[derive(Default)]
 pub struct Publisher {
-    /// Ghosts: key → (vm, node lane, virtual ms it vanished).
-    ghosts: BTreeMap<String, (PodVm, Option<String>, u64)>,
+    /// Ghosts: key → (node lane, virtual ms it vanished). Only pods whose card exists fade.
+    ghosts: BTreeMap<String, (Option<String>, u64)>,
     /// Last frame's live cards: key → lane.
     live: BTreeMap<String, (PodVm, Option<String>)>,
     /// Signals to dispose on the next frame (after the views dropped them).
@@ -165,7 +165,7 @@ impl Publisher {
                     set_if_changed(card.anim, Anim::live(now, vm));
                 }
             }
-            for (key, (_, _, at)) in &self.ghosts {
+            for (key, (_, at)) in &self.ghosts {
                 if let Some(card) = cards.get(key) {
                     let leave = (now.saturating_sub(*at) as f32 / LEAVE_MS as f32).min(1.0);
                     set_if_changed(
@@ -198,13 +198,13 @@ impl Publisher {
         // Pods that vanished since the last frame become ghosts; scrubbing back drops ghosts.
         let backwards = now < self.last_now;
         self.last_now = now;
-        for (key, (vm, node)) in std::mem::take(&mut self.live) {
+        for (key, (_, node)) in std::mem::take(&mut self.live) {
             if !live.contains_key(&key) && !backwards {
-                self.ghosts.insert(key, (vm, node, now));
+                self.ghosts.insert(key, (node, now));
             }
         }
         self.ghosts
-            .retain(|k, (_, _, at)| !live.contains_key(k) && now >= *at && now < *at + LEAVE_MS);
+            .retain(|k, (_, at)| !live.contains_key(k) && now >= *at && now < *at + LEAVE_MS);
         if backwards {
             self.ghosts.clear();
         }
@@ -243,7 +243,7 @@ impl Publisher {
                     .or_default()
                     .push(key.clone());
             }
-            for (key, (_vm, node, at)) in &self.ghosts {
+            for (key, (node, at)) in &self.ghosts {
                 let anim = Anim {
                     leave: ((now - at) as f32 / LEAVE_MS as f32).min(1.0),
                     ..Anim::STILL

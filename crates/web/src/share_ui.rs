@@ -143,11 +143,7 @@ pub fn sync_hash(
     let key = (rv, now);
     // Digest the newest log entries a little every frame (≤ WARM_MS), so the hash below only
     // folds cached digests: computed all at once, a busy second's entries took ≈ 50 ms.
-    let started = crate::app::perf_now();
-    let behind = e.session.with_timeline(|tl| {
-        tl.cluster()
-            .warm_event_log_hash(&mut || crate::app::perf_now() - started < WARM_MS)
-    });
+    let behind = warm(e, WARM_MS);
     // While running, the hash waits until the digests have caught up (the rest is digested in
     // short tasks between frames, `warm_between_frames`): at 16× with 200 pods the log grows
     // faster than one frame's share digests, and folding the backlog at once took 25–50 ms.
@@ -160,6 +156,16 @@ pub fn sync_hash(
     let h = e.session.with_timeline(|tl| tl.cluster().event_log_hash());
     signals.state_hash.set(Some((h, now)));
     false
+}
+
+/// Digests undigested event-log entries for at most `budget_ms` of wall time; returns whether
+/// some remain.
+fn warm(e: &crate::engine::Engine, budget_ms: f64) -> bool {
+    let started = crate::app::perf_now();
+    e.session.with_timeline(|tl| {
+        tl.cluster()
+            .warm_event_log_hash(&mut || crate::app::perf_now() - started < budget_ms)
+    })
 }
 
 /// Wall ms one between-frames digest task may take.
@@ -179,12 +185,9 @@ pub fn warm_between_frames(engine: std::rc::Rc<std::cell::RefCell<crate::engine:
     set_timeout(
         move || {
             WARM_PENDING.with(|p| p.set(false));
-            let Ok(e) = engine.try_borrow() else { return };
-            let started = crate::app::perf_now();
-            e.session.with_timeline(|tl| {
-                tl.cluster()
-                    .warm_event_log_hash(&mut || crate::app::perf_now() - started < WARM_TASK_MS)
-            });
+            if let Ok(e) = engine.try_borrow() {
+                warm(&e, WARM_TASK_MS);
+            }
         },
         std::time::Duration::ZERO,
     );
