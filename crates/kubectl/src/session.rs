@@ -173,6 +173,12 @@ impl Session {
             script_mode,
             editor: None,
         }));
+        Session::sharing(world, seed)
+    }
+
+    /// A second shell (its own jobs, variables and output) over an existing world: the page's
+    /// Apply preview runs its dry run this way instead of building a cluster of its own.
+    pub fn sharing(world: WorldRef, seed: u64) -> Session {
         Session {
             host: SessionHost {
                 world: world.clone(),

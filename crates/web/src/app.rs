@@ -15,6 +15,8 @@ use crate::{
 
 /// With many pods, the fewest wall ms between full view-model rebuilds.
 const REBUILD_MS: f64 = 120.0;
+/// The most inputs kept while the engine is being built (a paste of a long script fits).
+const MAX_PENDING_BEFORE_BOOT: usize = 1_000;
 /// The most reason records the feed keeps.
 pub const FEED_CAP: usize = 200;
 
@@ -29,7 +31,11 @@ pub struct FeedLine {
 /// Everything the views read or write, as `Copy` signal handles (provided as context).
 #[derive(Clone, Copy)]
 pub struct Ui {
-    pub engine: StoredValue<Rc<RefCell<Engine>>, LocalStorage>,
+    /// The model and the kubectl session: built in a task after the first paint ([`boot`]),
+    /// so the page draws before the cluster's bootstrap runs. Read it with [`Ui::engine`].
+    pub engine: StoredValue<Option<Rc<RefCell<Engine>>>, LocalStorage>,
+    /// Inputs sent before the engine exists, handed to it when it is built (bounded).
+    pub pending: StoredValue<Vec<Cmd>, LocalStorage>,
     pub running: RwSignal<bool>,
     pub speed: RwSignal<usize>,
     pub now: RwSignal<u64>,
@@ -64,8 +70,24 @@ impl Ui {
             ));
             return;
         }
-        self.engine
-            .with_value(|e| e.borrow_mut().queue.push_back(cmd));
+        self.enqueue(cmd);
+    }
+
+    /// The engine, once built (`None` during the first frames: see [`boot`]).
+    pub fn engine(&self) -> Option<Rc<RefCell<Engine>>> {
+        self.engine.try_with_value(Clone::clone).flatten()
+    }
+
+    /// Queues an input for the next tick, whoever sent it (the read-only check is `send`'s).
+    pub fn enqueue(&self, cmd: Cmd) {
+        match self.engine() {
+            Some(e) => e.borrow_mut().queue.push_back(cmd),
+            None => self.pending.update_value(|p| {
+                if p.len() < MAX_PENDING_BEFORE_BOOT {
+                    p.push(cmd);
+                }
+            }),
+        }
     }
 
     /// Runs a command line through the terminal (faults, Apply, Reset), recorded in history.
@@ -126,21 +148,18 @@ pub fn App() -> impl IntoView {
         .as_ref()
         .and_then(|s| Some((s.tour.clone()?, s.step.unwrap_or(1))));
     let files = editor::Files::new(restored.files.clone());
-    let mut engine = Engine::new(restored.seed, &files.snapshot());
-    if let Some(s) = &restored.scenario {
-        engine.restore(s);
-        if let Some(speed) = s.speed {
-            if let Some(i) = crate::engine::SPEEDS.iter().position(|x| *x == speed) {
-                engine.speed = i;
-            }
+    let mut speed0 = crate::engine::DEFAULT_SPEED;
+    if let Some(speed) = restored.scenario.as_ref().and_then(|s| s.speed) {
+        if let Some(i) = crate::engine::SPEEDS.iter().position(|x| *x == speed) {
+            speed0 = i;
         }
     }
     if let Some(speed) = page.speed {
-        engine.speed = speed;
+        speed0 = speed;
     }
-    let speed0 = engine.speed;
     let ui = Ui {
-        engine: StoredValue::new_local(Rc::new(RefCell::new(engine))),
+        engine: StoredValue::new_local(None),
+        pending: StoredValue::new_local(Vec::new()),
         // An opened share link starts paused at the shared instant; `?autoplay=0` too.
         running: RwSignal::new(page.autoplay && !from_link),
         speed: RwSignal::new(speed0),
@@ -169,7 +188,13 @@ pub fn App() -> impl IntoView {
     provide_context(ui);
     crate::tour_panel::init(ui, restored_tour, from_link);
     let _present = present::provide();
-    host_api::install(ui);
+    // A fresh cluster's nodes are known before the model runs (the profile's, all Ready at the
+    // epoch): the first paint draws their lanes. A restored scenario's may differ (a node it
+    // took down), so its lanes wait for the engine.
+    if restored.scenario.is_none() {
+        ui.published
+            .show_profile_nodes(&ordinal_model::Profile::default());
+    }
     ui.term.update(|t| {
         t.push_text(
             "Ordinal: a simulated Kubernetes cluster. Try `kubectl apply -f web.yaml`, then `kubectl get pods -w`.\n",
@@ -203,14 +228,25 @@ pub fn App() -> impl IntoView {
         vis_state.borrow_mut().last_wall = None;
     });
 
-    // The first task draws what the first screen needs (playback, tours, cluster, terminal)
-    // and focuses the terminal; the editor and the reason feed (below the terminal and the
-    // cluster) are built in a task after the first frame is painted, so they do not delay it.
+    // The first task draws what the first screen needs (playback, tours, the cluster's lanes,
+    // terminal) and focuses the terminal. After that frame is painted, a task builds the
+    // engine (the cluster's bootstrap and any restored scenario's replay: tens of ms), and
+    // after the next paint another builds the editor and the reason feed (below the terminal
+    // and the cluster), so none of them delays the first screen.
     let secondary = RwSignal::new(false);
-    request_animation_frame(move || {
-        set_timeout(move || secondary.set(true), std::time::Duration::ZERO);
+    let owner = Owner::current();
+    after_paint(move || {
+        let build = move || {
+            boot(ui, &restored, files_at_boot(ui));
+            // The embed API announces "ready" once there is a cluster to ask about.
+            host_api::install(ui);
+        };
+        match &owner {
+            Some(o) => o.with(build),
+            None => build(),
+        }
+        after_paint(move || secondary.set(true));
     });
-
     view! {
         <header class="masthead">
             <h1>"Ordinal"</h1>
@@ -280,6 +316,31 @@ fn EventsFeed() -> impl IntoView {
     }
 }
 
+/// Runs `f` in a task after the next frame is painted.
+fn after_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
+}
+
+fn files_at_boot(ui: Ui) -> Vec<(String, String)> {
+    ui.files.snapshot_untracked()
+}
+
+/// Builds the engine: a fresh cluster, or the restored scenario replayed; then hands it the
+/// inputs that arrived meanwhile, in order.
+fn boot(ui: Ui, restored: &storage::Restored, files: Vec<(String, String)>) {
+    let mut engine = Engine::new(restored.seed, &files);
+    if let Some(s) = &restored.scenario {
+        engine.restore(s);
+    }
+    engine.speed = ui.speed.get_untracked();
+    engine.queue.extend(
+        ui.pending
+            .try_update_value(std::mem::take)
+            .unwrap_or_default(),
+    );
+    ui.engine.set_value(Some(Rc::new(RefCell::new(engine))));
+}
+
 fn frame(ui: Ui, state: Rc<RefCell<Loop>>) {
     // Hidden tab, or an embed scrolled out of view: virtual time stands still.
     let hidden = document().hidden() || embed::offscreen();
@@ -298,7 +359,7 @@ fn frame(ui: Ui, state: Rc<RefCell<Loop>>) {
 }
 
 fn tick(ui: Ui, st: &mut Loop, dt: f64) {
-    let Some(engine) = ui.engine.try_get_value() else {
+    let Some(engine) = ui.engine() else {
         return;
     };
     let t0 = perf_now();
@@ -446,7 +507,7 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
 
 /// Writes the scenario (input log, position, files, speed); failures become a notice.
 fn save(ui: Ui) {
-    let Some(engine) = ui.engine.try_get_value() else {
+    let Some(engine) = ui.engine() else {
         return;
     };
     let Ok(e) = engine.try_borrow() else { return };

@@ -279,17 +279,22 @@ fn check_object(
 pub fn preview(session: &Session, name: &str, text: &str) -> Vec<String> {
     let mut files = MemFiles::new();
     files.insert(name, text);
-    let mut scratch = Session::with_files(session.seed(), Box::new(files), true);
-    let real = session.world().clone();
-    let tmp = scratch.world().clone();
-    {
-        let (mut a, mut b) = (real.borrow_mut(), tmp.borrow_mut());
-        std::mem::swap(&mut a.timeline, &mut b.timeline);
-    }
+    // The dry run reads the buffer as typed (not yet written by the tick) from a second shell
+    // over the real cluster, in script mode; the world's own files come back afterwards.
+    let world = session.world().clone();
+    let (saved_files, saved_mode) = {
+        let mut w = world.borrow_mut();
+        (
+            std::mem::replace(&mut w.files, Box::new(files)),
+            std::mem::replace(&mut w.script_mode, true),
+        )
+    };
+    let mut scratch = Session::sharing(world.clone(), session.seed());
     let out = scratch.run_script(&format!("kubectl apply -f {name} --dry-run=server"));
     {
-        let (mut a, mut b) = (real.borrow_mut(), tmp.borrow_mut());
-        std::mem::swap(&mut a.timeline, &mut b.timeline);
+        let mut w = world.borrow_mut();
+        w.files = saved_files;
+        w.script_mode = saved_mode;
     }
     out.lines()
         .map(|l| l.trim_end_matches(" (server dry run)").to_string())
@@ -316,8 +321,8 @@ pub fn Editor() -> impl IntoView {
         let name = files.active.get_untracked();
         let t = text.get_untracked();
         ui.send(Cmd::WriteFile(name.clone(), t.clone()));
-        let result = ui.engine.with_value(|e| {
-            let e = e.try_borrow().ok()?;
+        let result = ui.engine().and_then(|rc| {
+            let e = rc.try_borrow().ok()?;
             let edit = e.session.is_edit_file(&name);
             let d = e
                 .session
@@ -626,8 +631,8 @@ pub fn Editor() -> impl IntoView {
 
 /// Is `name` open for a running `kubectl edit` (Apply then saves it for that edit)?
 fn is_edit_file(ui: crate::app::Ui, name: &str) -> bool {
-    ui.engine
-        .with_value(|e| e.try_borrow().is_ok_and(|e| e.session.is_edit_file(name)))
+    ui.engine()
+        .is_some_and(|e| e.try_borrow().is_ok_and(|e| e.session.is_edit_file(name)))
 }
 
 /// Carries out `kubectl edit`'s requests: open (or reopen) its file with the object, and

@@ -25,7 +25,7 @@ const FRAME_BUDGET_MS: f64 = 4.0;
 /// Virtual ms advanced per slice at a fixed speed.
 const SLICE_MS: f64 = 50.0;
 /// Model timers (controller syncs) run between two checks of the frame budget.
-const HANDLES_PER_BUDGET_CHECK: usize = 2;
+const HANDLES_PER_BUDGET_CHECK: usize = 1;
 /// How far "Step" searches for the next change (virtual ms).
 const STEP_LIMIT_MS: u64 = 600_000;
 

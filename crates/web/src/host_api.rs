@@ -396,7 +396,7 @@ fn handle(ui: Ui, msg: Message) {
         Request::GetState => {
             let running = ui.running.get_untracked();
             let speed = ui.speed.get_untracked();
-            let Some(mut body) = ui.engine.try_with_value(|e| {
+            let Some(mut body) = ui.engine().map(|e| {
                 e.borrow()
                     .session
                     .with_timeline(|tl| state_of(tl.cluster(), running, speed))
@@ -511,15 +511,14 @@ pub fn after_tick(ui: Ui, output: &[(Stream, String)], busy: bool) {
             // Like typing it: history and the same queue (read-only blocks the reader, not
             // the host page that embedded us).
             crate::terminal::remember(&ui, &command);
-            ui.engine
-                .with_value(|e| e.borrow_mut().queue.push_back(Cmd::Line(command)));
+            ui.enqueue(Cmd::Line(command));
         }
     }
     send_reason_events(ui, now);
 }
 
 fn send_reason_events(ui: Ui, now: f64) {
-    let Some(lines) = ui.engine.try_with_value(|e| {
+    let Some(lines) = ui.engine().map(|e| {
         e.borrow().session.with_timeline(|tl| {
             let c = tl.cluster();
             let next = c.reasons().next_seq();

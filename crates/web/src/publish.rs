@@ -122,6 +122,34 @@ impl Published {
     }
 }
 
+impl Published {
+    /// Lanes for the profile's worker nodes, Ready, before the model has run (a fresh
+    /// cluster's nodes at the epoch): the first paint draws them. The first publish keeps
+    /// these lanes (same names) and sets what the cluster says.
+    pub fn show_profile_nodes(&self, profile: &ordinal_model::Profile) {
+        let lanes = profile
+            .workers()
+            .map(|n| {
+                let vm = vm::NodeVm {
+                    name: n.name.clone(),
+                    ready: true,
+                    control_plane: false,
+                    ip: n.internal_ip.clone(),
+                    pod_cidr: n.pod_cidr(),
+                };
+                (
+                    n.name.clone(),
+                    Lane {
+                        node: RwSignal::new(vm),
+                        cards: RwSignal::new(Vec::new()),
+                    },
+                )
+            })
+            .collect();
+        self.lanes.set(lanes);
+    }
+}
+
 impl Default for Published {
     fn default() -> Self {
         Published::new()
@@ -154,7 +182,7 @@ pub struct Publisher {
 /// The most pod cards created by one publish. Building a card's DOM (and its first style and
 /// layout) costs about 0.1 ms of script and as much rendering: 200 pods created at once
 /// (a Parallel StatefulSet) made one 100–250 ms frame. The rest appear over the next frames.
-pub const NEW_CARDS_PER_FRAME: usize = 40;
+pub const NEW_CARDS_PER_FRAME: usize = 12;
 
 impl Publisher {
     /// Moves card animations to `now` without rebuilding the view model.

@@ -201,7 +201,7 @@ pub fn SharePanel() -> impl IntoView {
     let message = RwSignal::new(String::new());
     let field = NodeRef::<leptos::html::Input>::new();
     let make = move |_| {
-        let scenario = ui.engine.with_value(|e| {
+        let scenario = ui.engine().and_then(|e| {
             e.try_borrow()
                 .ok()
                 .map(|e| e.scenario(&ui.files.snapshot_untracked()))

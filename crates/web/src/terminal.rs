@@ -181,8 +181,9 @@ pub fn Terminal() -> impl IntoView {
                     .unwrap_or(0);
                 let (head, tail) = text.split_at(caret);
                 let names = ui
-                    .engine
-                    .with_value(|e| complete::names(&e.borrow().session));
+                    .engine()
+                    .map(|e| complete::names(&e.borrow().session))
+                    .unwrap_or_default();
                 let c = complete::complete(head, &names);
                 if let Some(ins) = c.insert {
                     let new = format!("{head}{ins}{tail}");

@@ -161,9 +161,8 @@ fn highlighting_keeps_the_text() {
     assert_eq!(t.last().unwrap().0, "hl-comment");
 }
 
-/// Waits for the next animation frame and then a task: the page builds the editor and the
-/// reason feed in a task after its first frame (`app.rs`, "secondary" panels).
-async fn after_first_frame() {
+/// Waits for the next animation frame and then a task.
+async fn after_a_frame() {
     let done = js_sys::Promise::new(&mut |resolve, _| {
         let later = wasm_bindgen::closure::Closure::once_into_js(move || {
             let task = wasm_bindgen::closure::Closure::once_into_js(move || {
@@ -185,15 +184,26 @@ async fn after_first_frame() {
 
 #[wasm_bindgen_test]
 async fn mounts_with_the_contract_names() {
+    // A fresh start (no saved scenario from another test): its lanes are drawn before the model runs.
+    if let Ok(Some(storage)) = web_sys::window().unwrap().local_storage() {
+        storage.clear().unwrap();
+    }
     let (root, _handle) = mount();
     let present = |selector: &str| root.query_selector(selector).unwrap().is_some();
     let terminal_output = r#"[role="log"][aria-label="Terminal output"]"#;
     let dns = r#"table[aria-label="DNS records"]"#;
     leptos::task::tick().await;
-    // Drawn in the mount task: the cluster and the terminal.
+    // Drawn in the mount task: the cluster (a fresh cluster's worker lanes, before the model
+    // has run) and the terminal.
     assert!(present(terminal_output));
     assert!(present(dns));
-    after_first_frame().await;
+    assert!(present(
+        r#"[data-node="worker-1"] [role="list"][aria-label="Pods on worker-1"]"#
+    ));
+    // The page builds the engine in a task after its first frame, and the editor and the
+    // reason feed in a task after the next one (`app.rs`, `after_paint`).
+    after_a_frame().await;
+    after_a_frame().await;
     let manifest: HtmlTextAreaElement = root
         .query_selector("#manifest-input")
         .unwrap()

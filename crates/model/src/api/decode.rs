@@ -485,4 +485,15 @@ mod tests {
             json!("1")
         );
     }
+
+    #[test]
+    fn whole_floats_print_as_go_does() {
+        let text = |f: f64| go_number_text(&serde_json::Number::from_f64(f).unwrap());
+        assert_eq!(text(3.0), "3");
+        assert_eq!(text(-42.0), "-42");
+        assert_eq!(text(-0.0), "-0");
+        assert_eq!(text(1e20), "100000000000000000000");
+        assert_eq!(text(1e21), "1e+21");
+        assert_eq!(text(1.5), "1.5");
+    }
 }
