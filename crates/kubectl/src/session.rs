@@ -167,8 +167,18 @@ impl Session {
     /// A fresh cluster with the given file source. `script_mode`: see [`World::script_mode`]
     /// (false for the browser terminal and the interactive REPL).
     pub fn with_files(seed: u64, files: Box<dyn FileSource>, script_mode: bool) -> Session {
+        Session::over_timeline(Timeline::new(Profile::default(), seed), files, script_mode)
+    }
+
+    /// A session over an existing timeline (a restored scenario's replay), not a fresh cluster.
+    pub fn over_timeline(
+        timeline: Timeline,
+        files: Box<dyn FileSource>,
+        script_mode: bool,
+    ) -> Session {
+        let seed = timeline.seed();
         let world = Rc::new(RefCell::new(World {
-            timeline: Timeline::new(Profile::default(), seed),
+            timeline,
             files,
             script_mode,
             editor: None,

@@ -4,7 +4,7 @@
 use crate::api::ApiServer;
 use crate::objects::*;
 use crate::profile::{self, Profile};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 const ACTOR: &str = "bootstrap";
@@ -34,6 +34,52 @@ pub fn create_all(api: &mut ApiServer, profile: &Profile) {
 /// (`coredns-<template hash>-<5>`), on the control-plane node as in kind (the workers join
 /// after CoreDNS is scheduled). The Deployment/ReplicaSet kinds are not simulated, so the pods
 /// carry no ownerReferences.
+/// A coredns pod as kubeadm's Deployment makes it; `coredns` fills in its name, generateName,
+/// pod-template-hash and node. Kept as text and parsed: a `json!` literal this size compiled to
+/// ≈ 10 kB of wasm code.
+const COREDNS_POD: &str = r#"{
+    "metadata": {
+        "namespace": "kube-system",
+        "labels": {"k8s-app": "kube-dns"}
+    },
+    "spec": {
+        "priorityClassName": "system-cluster-critical",
+        "priority": 2000000000,
+        "serviceAccountName": "coredns",
+        "dnsPolicy": "Default",
+        "nodeSelector": {"kubernetes.io/os": "linux"},
+        "tolerations": [
+            {"key": "CriticalAddonsOnly", "operator": "Exists"},
+            {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}
+        ],
+        "containers": [{
+            "name": "coredns",
+            "image": "registry.k8s.io/coredns/coredns:v1.12.1",
+            "imagePullPolicy": "IfNotPresent",
+            "args": ["-conf", "/etc/coredns/Corefile"],
+            "ports": [
+                {"containerPort": 53, "name": "dns", "protocol": "UDP"},
+                {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"},
+                {"containerPort": 9153, "name": "metrics", "protocol": "TCP"}
+            ],
+            "resources": {
+                "limits": {"memory": "170Mi"},
+                "requests": {"cpu": "100m", "memory": "70Mi"}
+            },
+            "livenessProbe": {
+                "httpGet": {"path": "/health", "port": 8080, "scheme": "HTTP"},
+                "initialDelaySeconds": 60, "timeoutSeconds": 5,
+                "successThreshold": 1, "failureThreshold": 5
+            },
+            "readinessProbe": {
+                "httpGet": {"path": "/ready", "port": 8181, "scheme": "HTTP"}
+            },
+            "volumeMounts": [{"name": "config-volume", "mountPath": "/etc/coredns", "readOnly": true}]
+        }],
+        "volumes": [{"name": "config-volume", "configMap": {"name": "coredns", "items": [{"key": "Corefile", "path": "Corefile"}]}}]
+    }
+}"#;
+
 fn coredns(api: &mut ApiServer, profile: &Profile) {
     let Some(cp) = profile.nodes.iter().find(|n| n.control_plane) else {
         return;
@@ -42,51 +88,14 @@ fn coredns(api: &mut ApiServer, profile: &Profile) {
     for _ in 0..2 {
         let suffix = api.rng().name_suffix(5);
         let name = format!("coredns-{hash}-{suffix}");
-        let pod = json!({
-            "metadata": {
-                "name": name,
-                "namespace": "kube-system",
-                "generateName": format!("coredns-{hash}-"),
-                "labels": {"k8s-app": "kube-dns", "pod-template-hash": hash},
-            },
-            "spec": {
-                "nodeName": cp.name,
-                "priorityClassName": "system-cluster-critical",
-                "priority": 2000000000,
-                "serviceAccountName": "coredns",
-                "dnsPolicy": "Default",
-                "nodeSelector": {"kubernetes.io/os": "linux"},
-                "tolerations": [
-                    {"key": "CriticalAddonsOnly", "operator": "Exists"},
-                    {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"},
-                ],
-                "containers": [{
-                    "name": "coredns",
-                    "image": "registry.k8s.io/coredns/coredns:v1.12.1",
-                    "imagePullPolicy": "IfNotPresent",
-                    "args": ["-conf", "/etc/coredns/Corefile"],
-                    "ports": [
-                        {"containerPort": 53, "name": "dns", "protocol": "UDP"},
-                        {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"},
-                        {"containerPort": 9153, "name": "metrics", "protocol": "TCP"},
-                    ],
-                    "resources": {
-                        "limits": {"memory": "170Mi"},
-                        "requests": {"cpu": "100m", "memory": "70Mi"},
-                    },
-                    "livenessProbe": {
-                        "httpGet": {"path": "/health", "port": 8080, "scheme": "HTTP"},
-                        "initialDelaySeconds": 60, "timeoutSeconds": 5,
-                        "successThreshold": 1, "failureThreshold": 5,
-                    },
-                    "readinessProbe": {
-                        "httpGet": {"path": "/ready", "port": 8181, "scheme": "HTTP"},
-                    },
-                    "volumeMounts": [{"name": "config-volume", "mountPath": "/etc/coredns", "readOnly": true}],
-                }],
-                "volumes": [{"name": "config-volume", "configMap": {"name": "coredns", "items": [{"key": "Corefile", "path": "Corefile"}]}}],
-            }
-        });
+        let Ok(mut pod) = serde_json::from_str::<Value>(COREDNS_POD) else {
+            return must::<(), &str>(Err("COREDNS_POD is not JSON"));
+        };
+        let meta = &mut pod["metadata"];
+        meta["name"] = Value::String(name);
+        meta["generateName"] = Value::String(format!("coredns-{hash}-"));
+        meta["labels"]["pod-template-hash"] = Value::String(hash.clone());
+        pod["spec"]["nodeName"] = Value::String(cp.name.clone());
         match Object::from_value(Kind::Pod, pod) {
             Ok(obj) => must(api.create(obj, ACTOR)),
             Err(e) => must::<(), String>(Err(e)),

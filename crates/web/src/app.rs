@@ -328,10 +328,10 @@ fn files_at_boot(ui: Ui) -> Vec<(String, String)> {
 /// Builds the engine: a fresh cluster, or the restored scenario replayed; then hands it the
 /// inputs that arrived meanwhile, in order.
 fn boot(ui: Ui, restored: &storage::Restored, files: Vec<(String, String)>) {
-    let mut engine = Engine::new(restored.seed, &files);
-    if let Some(s) = &restored.scenario {
-        engine.restore(s);
-    }
+    let mut engine = match &restored.scenario {
+        Some(s) => Engine::restored(s, &files),
+        None => Engine::new(restored.seed, &files),
+    };
     engine.speed = ui.speed.get_untracked();
     engine.queue.extend(
         ui.pending

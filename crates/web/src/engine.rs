@@ -29,6 +29,17 @@ const HANDLES_PER_BUDGET_CHECK: usize = 1;
 /// How far "Step" searches for the next change (virtual ms).
 const STEP_LIMIT_MS: u64 = 600_000;
 
+/// A scenario's timeline: its input log replayed, positioned where the viewer was.
+fn restored_timeline(s: &Scenario) -> Timeline {
+    let profile: Profile = s.profile();
+    let at = s.at_ms.map(Time);
+    let mut tl = Timeline::from_inputs(profile, s.seed, s.inputs.clone(), at);
+    if let Some(t) = at {
+        tl.seek(t);
+    }
+    tl
+}
+
 pub fn speed_label(index: usize) -> String {
     let s = SPEEDS[index.min(SPEEDS.len() - 1)];
     if s.is_infinite() {
@@ -82,11 +93,21 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(seed: u64, files: &[(String, String)]) -> Engine {
+        Engine::over(Timeline::new(Profile::default(), seed), files)
+    }
+
+    /// The engine for a restored scenario: its input log replayed, positioned where the viewer
+    /// was (one cluster built, not a fresh one first).
+    pub fn restored(s: &Scenario, files: &[(String, String)]) -> Engine {
+        Engine::over(restored_timeline(s), files)
+    }
+
+    fn over(timeline: Timeline, files: &[(String, String)]) -> Engine {
         let mut mem = MemFiles::new();
         for (n, t) in files {
             mem.insert(n, t);
         }
-        let mut session = Session::with_files(seed, Box::new(mem), false);
+        let mut session = Session::over_timeline(timeline, Box::new(mem), false);
         // `kubectl edit` opens objects in the page's editor.
         session.enable_editor();
         Engine {
@@ -104,12 +125,7 @@ impl Engine {
 
     /// Restores a validated scenario: its input log replayed, positioned where the viewer was.
     pub fn restore(&mut self, s: &Scenario) {
-        let profile: Profile = s.profile();
-        let at = s.at_ms.map(Time);
-        let mut tl = Timeline::from_inputs(profile, s.seed, s.inputs.clone(), at);
-        if let Some(t) = at {
-            tl.seek(t);
-        }
+        let tl = restored_timeline(s);
         self.session.with_timeline_mut(|cur| *cur = tl);
     }
 
