@@ -16,6 +16,21 @@ const INIT = () => {
   window.__longTasks = [];
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
     .observe({ type: 'longtask', buffered: true });
+  // Long animation frames (> 50 ms), to say where a long task's time went: the page's tick
+  // (model, view model, publish: timed by the page), the rest of the frame's scripts (Leptos
+  // effects after the tick, timers) and rendering (style, layout, paint) after them.
+  window.__loaf = [];
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) {
+      window.__loaf.push({ start: e.startTime, duration: e.duration, render: e.startTime + e.duration - (e.styleAndLayoutStart || e.startTime + e.duration) });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+  // The page pushes each frame's tick time into __ordinalFrames: note when, to match frames.
+  window.__frameAt = [];
+  class TimedFrames extends Array {
+    push(v) { window.__frameAt.push(performance.now()); return super.push(v); }
+  }
+  window.__ordinalFrames = new TimedFrames();
   // Load → cluster drawn (worker lanes) and terminal focused.
   const check = () => {
     if (document.querySelector('[data-node="worker-1"] [role="list"]')
@@ -72,13 +87,21 @@ export async function uiBench(runs = 3) {
       await page.evaluate(() => {
         window.__ordinalFrames.length = 0;
         window.__ordinalFrameParts.length = 0;
+        window.__frameAt.length = 0;
         window.__longTasks.length = 0;
+        window.__loaf.length = 0;
       });
       await page.waitForTimeout(10_000);
       const r = await page.evaluate(() => ({
         frames: [...window.__ordinalFrames],
         parts: [...window.__ordinalFrameParts],
         long: [...window.__longTasks],
+        // Per long frame: [duration, the page's model time, its whole tick, rendering].
+        loaf: window.__loaf.map((l) => {
+          const i = window.__frameAt.findIndex((t) => t >= l.start && t <= l.start + l.duration);
+          const parts = i >= 0 ? window.__ordinalFrameParts[i] : null;
+          return [l.duration, parts ? parts[0] : 0, i >= 0 ? window.__ordinalFrames[i] : 0, l.render];
+        }),
         pods: document.querySelectorAll('[data-pod]').length,
         ready: [...document.querySelectorAll('[data-pod]')].filter((e) => / Ready, /.test(e.getAttribute('aria-label'))).length,
       }));
@@ -94,6 +117,12 @@ export async function uiBench(runs = 3) {
   console.log(`  Enter → first terminal output             median ${ms(pct(enter, 50))}   runs: ${enter.map((x) => x.toFixed(1)).join(', ')}`);
   for (const [label, r] of Object.entries(frames)) {
     console.log(`  0→200 pods (Parallel) at ${label.padEnd(4)} tick+render per frame: p50 ${ms(pct(r.frames, 50))}, p95 ${ms(pct(r.frames, 95))}, max ${ms(Math.max(...r.frames))} over ${r.frames.length} frames; long tasks > 50 ms: ${r.long.length}${r.long.length ? ` (max ${ms(Math.max(...r.long))})` : ''}; after 10 s: ${r.pods} pods, ${r.ready} Ready`);
+    if (r.loaf.length) {
+      // Where the long frames' time went (each: total = model + rest of the tick + other
+      // script, mostly Leptos' DOM effects + rendering).
+      const f = (x) => x.toFixed(0);
+      console.log(`      long frames (> 50 ms): ${r.loaf.map(([d, m, t, rnd]) => `${f(d)} = model ${f(m)} + tick ${f(t - m)} + effects ${f(Math.max(0, d - t - rnd))} + render ${f(rnd)}`).join('; ')}`);
+    }
     if (r.parts.length) {
       // Where the frame's script time goes: the model (queued inputs + virtual time), the
       // view-model build and the publish into signals (frames that rebuilt only for the last two).
