@@ -17,8 +17,10 @@ use crate::{
 const REBUILD_MS: f64 = 120.0;
 /// The most inputs kept while the engine is being built (a paste of a long script fits).
 const MAX_PENDING_BEFORE_BOOT: usize = 1_000;
-/// The most reason records the feed keeps.
-pub const FEED_CAP: usize = 200;
+/// The most reason records the feed keeps (the newest). A step that creates 200 pods brings
+/// 200 reasons at once: every line beyond what fits in the panel is DOM to build and a live
+/// region to announce; `kubectl get events` and `sim why` keep the whole story.
+pub const FEED_CAP: usize = 100;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeedLine {

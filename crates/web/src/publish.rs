@@ -179,9 +179,11 @@ pub struct Publisher {
     pub deferred: bool,
 }
 
-/// The most pod cards created by one publish. Building a card's DOM (and its first style and
-/// layout) costs about 0.1 ms of script and as much rendering: 200 pods created at once
-/// (a Parallel StatefulSet) made one 100–250 ms frame. The rest appear over the next frames.
+/// The most pod cards built by one publish: new cards, and cards moving to another lane (a
+/// lane's keyed list builds the card anew). Building a card's DOM (and its first style and
+/// layout) costs about 0.5–1 ms of script and rendering: 200 pods created at once (a Parallel
+/// StatefulSet), or bound to nodes at once, made one 100–250 ms frame. The rest follow over
+/// the next frames.
 pub const NEW_CARDS_PER_FRAME: usize = 12;
 
 impl Publisher {
@@ -226,11 +228,14 @@ impl Publisher {
         // Pods that vanished since the last frame become ghosts; scrubbing back drops ghosts.
         let backwards = now < self.last_now;
         self.last_now = now;
-        for (key, (_, node)) in std::mem::take(&mut self.live) {
-            if !live.contains_key(&key) && !backwards {
-                self.ghosts.insert(key, (node, now));
+        let previous = std::mem::take(&mut self.live);
+        for (key, (_, node)) in &previous {
+            if !live.contains_key(key) && !backwards {
+                self.ghosts.insert(key.clone(), (node.clone(), now));
             }
         }
+        // Cards held in their old lane this frame (what they showed last frame).
+        let mut held: Vec<(String, (PodVm, Option<String>))> = Vec::new();
         self.ghosts
             .retain(|k, (_, at)| !live.contains_key(k) && now >= *at && now < *at + LEAVE_MS);
         if backwards {
@@ -238,24 +243,42 @@ impl Publisher {
         }
 
         let mut lanes_keys: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
-        let mut created = 0;
+        // Cards built this frame: new ones, and ones changing lane (a lane's list builds its
+        // own card; 200 pods bound by the scheduler at once would rebuild 200).
+        let mut built = 0;
         self.deferred = false;
         p.cards.update_value(|cards| {
             for key in &order {
                 let (vm, node) = &live[key];
                 let anim = Anim::live(now, vm);
+                let old = previous.get(key);
+                let moving = old.is_some_and(|(_, lane)| lane != node);
                 match cards.get(key) {
+                    Some(_) if moving && built >= NEW_CARDS_PER_FRAME => {
+                        // Over budget: the card stays as it was, in its old lane, until a
+                        // later frame moves it.
+                        if let Some(old) = old {
+                            self.deferred = true;
+                            lanes_keys
+                                .entry(old.1.clone())
+                                .or_default()
+                                .push(key.clone());
+                            held.push((key.clone(), old.clone()));
+                        }
+                        continue;
+                    }
                     Some(card) => {
+                        built += usize::from(moving);
                         set_if_changed(card.vm, vm.clone());
                         set_if_changed(card.anim, anim);
                         set_if_changed(card.gone, false);
                     }
-                    None if created >= NEW_CARDS_PER_FRAME => {
+                    None if built >= NEW_CARDS_PER_FRAME => {
                         self.deferred = true;
                         continue;
                     }
                     None => {
-                        created += 1;
+                        built += 1;
                         cards.insert(
                             key.clone(),
                             Card {
@@ -335,6 +358,7 @@ impl Publisher {
         }
         set_if_changed(p.unscheduled, lanes_keys.remove(&None).unwrap_or_default());
         set_if_changed(p.pod_count, live.len());
+        live.extend(held);
         self.live = live;
         set_if_changed(p.system_pods, c.system_pods);
         set_if_changed(p.sets, c.sets);

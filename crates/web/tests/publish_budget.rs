@@ -1,0 +1,105 @@
+//! The publisher builds at most `NEW_CARDS_PER_FRAME` pod cards per frame — new cards and
+//! cards moving to another lane alike (a lane's keyed list builds a moved card anew) — and the
+//! rest follow on later frames, each in its old lane until then, showing what it showed.
+
+use leptos::prelude::*;
+use ordinal_web::publish::{Published, Publisher, NEW_CARDS_PER_FRAME};
+use ordinal_web::vm::{ClusterVm, NodeVm, PodVm};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn pod(i: usize, node: Option<&str>) -> PodVm {
+    PodVm {
+        name: format!("web-{i}"),
+        namespace: "default".into(),
+        uid: format!("uid-{i:03}"),
+        ordinal: Some(i as i64),
+        status: if node.is_some() {
+            "ContainerCreating"
+        } else {
+            "Pending"
+        }
+        .into(),
+        ready: false,
+        ready_col: "0/1".into(),
+        restarts: "0".into(),
+        node: node.map(str::to_string),
+        image: "registry.k8s.io/nginx-slim:0.8".into(),
+        revision: None,
+        ip: None,
+        owner: Some("web".into()),
+        orphaned: false,
+        adopted_ms: None,
+        terminating: false,
+        created_ms: 0,
+    }
+}
+
+fn cluster(pods: usize, node: Option<&str>) -> ClusterVm {
+    ClusterVm {
+        now_ms: 10_000,
+        nodes: vec![NodeVm {
+            name: "worker-1".into(),
+            ready: true,
+            control_plane: false,
+            ip: "172.18.0.3".into(),
+            pod_cidr: "10.244.1.0/24".into(),
+        }],
+        pods: (0..pods).map(|i| pod(i, node)).collect(),
+        ..Default::default()
+    }
+}
+
+/// (cards on worker-1, unscheduled cards, does every worker-1 card's view model say worker-1?)
+fn lanes(p: &Published) -> (usize, usize, bool) {
+    let on_worker = p.lanes.get_untracked()[0].1.cards.get_untracked();
+    let consistent = p.cards.with_value(|cards| {
+        on_worker
+            .iter()
+            .all(|k| cards[k].vm.get_untracked().node.as_deref() == Some("worker-1"))
+    });
+    (
+        on_worker.len(),
+        p.unscheduled.get_untracked().len(),
+        consistent,
+    )
+}
+
+#[test]
+fn cards_are_built_and_moved_a_budget_per_frame() {
+    let n = NEW_CARDS_PER_FRAME * 2 + 5;
+    let p = Published::new();
+    let mut publisher = Publisher::default();
+
+    // n pods appear unscheduled: built over three frames.
+    let mut frames = 0;
+    loop {
+        publisher.publish(&p, cluster(n, None));
+        frames += 1;
+        let (_, unscheduled, _) = lanes(&p);
+        assert_eq!(unscheduled, (NEW_CARDS_PER_FRAME * frames).min(n));
+        if !publisher.deferred {
+            break;
+        }
+    }
+    assert_eq!(frames, 3);
+
+    // All n are bound to worker-1 at once: they move over three frames; a card not moved yet
+    // stays unscheduled with its old view model.
+    for frame in 1..=3 {
+        publisher.publish(&p, cluster(n, Some("worker-1")));
+        let moved = (NEW_CARDS_PER_FRAME * frame).min(n);
+        assert_eq!(lanes(&p), (moved, n - moved, true), "frame {frame}");
+        assert_eq!(publisher.deferred, moved < n);
+        let waiting = p.unscheduled.get_untracked();
+        p.cards.with_value(|cards| {
+            assert!(waiting
+                .iter()
+                .all(|k| cards[k].vm.get_untracked().status == "Pending"))
+        });
+    }
+    assert_eq!(p.pod_count.get_untracked(), n);
+}
