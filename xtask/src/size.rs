@@ -16,10 +16,13 @@ pub const GOAL_BROTLI: usize = 200_000;
 /// B-tree key/value types; 2026-12-06), 760.9 kB once the StatefulSet controller's per-set
 /// revision cache and the kubelet's wake bookkeeping joined (the 10 000-replica benchmark's
 /// speed-up; same day), 764.1 kB with the node agents' speed-ups and the page's deferred
-/// mount and batched pod cards (fewer long tasks; session 4). CI fails above this ratchet so the bundle cannot
+/// mount and batched pod cards (fewer long tasks; session 4). Raised by 1 kB (deliberately) in
+/// session 5 for the page's start-up in three tasks and the per-frame budgets of cards and
+/// storage rows (long tasks while 200 pods start: 2–5 → 0–1 per run), after static JSON cuts
+/// that paid for half of it: 765.1 kB. CI fails above this ratchet so the bundle cannot
 /// grow unnoticed; lower it with every size cut until it is back at `BUDGET_BROTLI` (tracked in
 /// the foundation issue's closing note).
-pub const INTERIM_CEILING_BROTLI: usize = 765_000;
+pub const INTERIM_CEILING_BROTLI: usize = 766_000;
 
 pub fn run() -> Result {
     let dist = root().join("dist");

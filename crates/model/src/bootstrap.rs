@@ -103,6 +103,24 @@ fn coredns(api: &mut ApiServer, profile: &Profile) {
     }
 }
 
+/// Every node's `status.nodeInfo` (the same on all nodes of the profile).
+fn node_info() -> Value {
+    let mut info: Value = serde_json::from_str(
+        r#"{
+            "architecture": "amd64",
+            "containerRuntimeVersion": "containerd://2.1.3",
+            "kernelVersion": "6.8.0-ordinal",
+            "operatingSystem": "linux",
+            "osImage": "Debian GNU/Linux 12 (bookworm)"
+        }"#,
+    )
+    .unwrap_or_default();
+    let version = Value::String(profile::KUBERNETES_VERSION.into());
+    info["kubeProxyVersion"] = version.clone();
+    info["kubeletVersion"] = version;
+    info
+}
+
 fn must<T, E: std::fmt::Debug>(r: Result<T, E>) {
     if let Err(e) = r {
         // The bootstrap objects are fixed data; failing to create one is a bug in this file.
@@ -194,15 +212,7 @@ fn node(np: &profile::NodeProfile, now: crate::time::Time) -> Node {
                 address: np.name.clone(),
             },
         ],
-        node_info: Some(json!({
-            "architecture": "amd64",
-            "containerRuntimeVersion": "containerd://2.1.3",
-            "kernelVersion": "6.8.0-ordinal",
-            "kubeProxyVersion": profile::KUBERNETES_VERSION,
-            "kubeletVersion": profile::KUBERNETES_VERSION,
-            "operatingSystem": "linux",
-            "osImage": "Debian GNU/Linux 12 (bookworm)",
-        })),
+        node_info: Some(node_info()),
         extra: Default::default(),
     };
     Node {
@@ -309,4 +319,22 @@ fn services(api: &mut ApiServer) {
             ACTOR,
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bootstrap data kept as JSON text must parse: a typo would otherwise become a pod
+    /// or node quietly missing fields.
+    #[test]
+    fn the_json_texts_parse() {
+        let pod: Value = serde_json::from_str(COREDNS_POD).unwrap();
+        assert_eq!(pod["spec"]["containers"][0]["name"], "coredns");
+        let info = node_info();
+        assert_eq!(info["osImage"], "Debian GNU/Linux 12 (bookworm)");
+        assert_eq!(info["kubeletVersion"], profile::KUBERNETES_VERSION);
+        let access: Value = serde_json::from_str(crate::api::defaults::KUBE_API_ACCESS).unwrap();
+        assert_eq!(access["sources"].as_array().map(Vec::len), Some(3));
+    }
 }

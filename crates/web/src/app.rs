@@ -13,6 +13,8 @@ use crate::{
     cluster_view, editor, embed, host_api, params, playback, present, storage, terminal, vm,
 };
 
+/// Model work in one frame (wall ms) beyond which the view-model rebuild waits a frame.
+const HEAVY_MODEL_MS: f64 = 12.0;
 /// With many pods, the fewest wall ms between full view-model rebuilds.
 const REBUILD_MS: f64 = 120.0;
 /// The most inputs kept while the engine is being built (a paste of a long script fits).
@@ -125,6 +127,8 @@ struct Loop {
     last_build: f64,
     saved_inputs: usize,
     frame: u64,
+    /// The last frame left its view-model rebuild to this one (`HEAVY_MODEL_MS`).
+    held_view: bool,
     tour: crate::tour_panel::TourSync,
     hash: crate::share_ui::HashSync,
 }
@@ -214,6 +218,7 @@ pub fn App() -> impl IntoView {
         last_build: 0.0,
         saved_inputs: usize::MAX,
         frame: 0,
+        held_view: false,
         tour: Default::default(),
         hash: Default::default(),
     }));
@@ -437,10 +442,16 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
         st.publisher.animate(&ui.published, now);
     }
     let (mut vm_ms, mut publish_ms) = (0.0, 0.0);
-    if rv_changed && rebuild_due
-        || (!many && animating)
-        || (changed && st.frame.is_multiple_of(15))
-        || deferred
+    // A frame whose model work ran long (one controller sync creating 200 pods) leaves the
+    // view to the next frame, so model and DOM work do not add up to one long task; never two
+    // frames in a row, so the view cannot fall behind.
+    let hold_view = t_model - t0 > HEAVY_MODEL_MS && !st.held_view;
+    st.held_view = hold_view;
+    if !hold_view
+        && (rv_changed && rebuild_due
+            || (!many && animating)
+            || (changed && st.frame.is_multiple_of(15))
+            || deferred)
     {
         let t_vm = perf_now();
         st.last_build = wall;

@@ -59,6 +59,44 @@ impl Anim {
     }
 }
 
+/// `next` with at most `budget` rows that differ from last frame's `prev` (rows matched by
+/// `name`, unique in each list); every other row shows last frame's version, or waits if it is
+/// new. Also says whether any row was held back.
+fn admit<T: Clone + PartialEq>(
+    prev: &[T],
+    next: Vec<T>,
+    name: fn(&T) -> &String,
+    budget: &mut usize,
+) -> (Vec<T>, bool) {
+    // Both lists come in the store's order: a cursor keeps the search short (no map to
+    // build, and no B-tree of one more key type in the wasm bundle).
+    let mut cursor = 0;
+    let mut held = false;
+    let rows = next
+        .into_iter()
+        .filter_map(|row| {
+            let found = prev[cursor..]
+                .iter()
+                .position(|p| name(p) == name(&row))
+                .map(|k| cursor + k);
+            if let Some(i) = found {
+                cursor = i + 1;
+            }
+            let old = found.map(|i| &prev[i]);
+            if old == Some(&row) {
+                return Some(row);
+            }
+            if *budget > 0 {
+                *budget -= 1;
+                return Some(row);
+            }
+            held = true;
+            old.cloned()
+        })
+        .collect();
+    (rows, held)
+}
+
 /// 0 → 1 over `span` virtual ms from `from` (1 before it: scrubbed back past the start).
 fn progress(now_ms: u64, from: u64, span: u64) -> f32 {
     if now_ms < from {
@@ -363,8 +401,18 @@ impl Publisher {
         set_if_changed(p.system_pods, c.system_pods);
         set_if_changed(p.sets, c.sets);
         set_if_changed(p.services, c.services);
-        set_if_changed(p.pvcs, c.pvcs);
-        set_if_changed(p.pvs, c.pvs);
+        // The storage shelf and the PV list are keyed by the whole row: a new or changed row
+        // is built anew, so they share a budget of rows per frame too.
+        let mut budget = NEW_CARDS_PER_FRAME * 2;
+        let pvcs = p
+            .pvcs
+            .with_untracked(|prev| admit(prev, c.pvcs, |r| &r.name, &mut budget));
+        let pvs = p
+            .pvs
+            .with_untracked(|prev| admit(prev, c.pvs, |r| &r.name, &mut budget));
+        self.deferred |= pvcs.1 || pvs.1;
+        set_if_changed(p.pvcs, pvcs.0);
+        set_if_changed(p.pvs, pvs.0);
         set_if_changed(p.dns, c.dns);
     }
 }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use ordinal_web::publish::{Published, Publisher, NEW_CARDS_PER_FRAME};
-use ordinal_web::vm::{ClusterVm, NodeVm, PodVm};
+use ordinal_web::vm::{ClusterVm, NodeVm, PodVm, PvcVm};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -102,4 +102,50 @@ fn cards_are_built_and_moved_a_budget_per_frame() {
         });
     }
     assert_eq!(p.pod_count.get_untracked(), n);
+}
+
+fn claims(n: usize, phase: &str) -> ClusterVm {
+    ClusterVm {
+        pvcs: (0..n)
+            .map(|i| PvcVm {
+                name: format!("www-web-{i:03}"),
+                phase: phase.into(),
+                volume: (phase == "Bound").then(|| format!("pvc-{i:03}")),
+                capacity: "1Gi".into(),
+                mounted_by: None,
+                owner: None,
+                terminating: false,
+            })
+            .collect(),
+        ..cluster(0, None)
+    }
+}
+
+/// The storage shelf is keyed by whole rows: a new or changed claim is a row built anew, so
+/// they come a budget per frame too; a claim not updated yet shows its last state.
+#[test]
+fn storage_rows_are_built_a_budget_per_frame() {
+    let budget = NEW_CARDS_PER_FRAME * 2;
+    let n = budget + 6;
+    let p = Published::new();
+    let mut publisher = Publisher::default();
+    publisher.publish(&p, claims(n, "Pending"));
+    assert_eq!(p.pvcs.get_untracked().len(), budget);
+    assert!(publisher.deferred);
+    publisher.publish(&p, claims(n, "Pending"));
+    assert_eq!(p.pvcs.get_untracked().len(), n);
+    assert!(!publisher.deferred);
+
+    publisher.publish(&p, claims(n, "Bound"));
+    let phases: Vec<String> = p
+        .pvcs
+        .get_untracked()
+        .into_iter()
+        .map(|c| c.phase)
+        .collect();
+    assert_eq!(phases.iter().filter(|ph| *ph == "Bound").count(), budget);
+    assert_eq!(phases.len(), n, "a claim not updated yet keeps its row");
+    assert!(publisher.deferred);
+    publisher.publish(&p, claims(n, "Bound"));
+    assert_eq!(p.pvcs.get_untracked(), claims(n, "Bound").pvcs);
 }

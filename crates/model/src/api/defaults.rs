@@ -209,6 +209,17 @@ pub fn qos_class(spec: &PodSpec) -> &'static str {
     }
 }
 
+/// The projected service-account volume the ServiceAccount admission plugin adds to every pod.
+/// Kept as text and parsed (a `json!` literal compiles to far more wasm than its text).
+pub(crate) const KUBE_API_ACCESS: &str = r#"{
+    "defaultMode": 420,
+    "sources": [
+        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+        {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+        {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+    ]
+}"#;
+
 /// The ServiceAccount admission plugin: `serviceAccountName: default` and the projected
 /// `kube-api-access-<5>` volume mounted at `/var/run/secrets/kubernetes.io/serviceaccount`.
 pub fn service_account_volume(pod: &mut Pod, rng: &mut Rng) {
@@ -229,14 +240,7 @@ pub fn service_account_volume(pod: &mut Pod, rng: &mut Rng) {
     let mut extra = serde_json::Map::new();
     extra.insert(
         "projected".into(),
-        json!({
-            "defaultMode": 420,
-            "sources": [
-                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-                {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-                {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
-            ]
-        }),
+        serde_json::from_str(KUBE_API_ACCESS).unwrap_or_default(),
     );
     spec.volumes.push(Volume {
         name: name.clone(),
