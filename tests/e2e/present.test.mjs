@@ -42,6 +42,21 @@ const terminal = () => page.getByRole('textbox', { name: 'Terminal', exact: true
 const present = () => page.evaluate(() => document.documentElement.hasAttribute('data-present'));
 const blurAll = () => page.evaluate(() => document.activeElement?.blur());
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+// Each key press is its own input event, and the page applies queued steps on its next frame:
+// the first step can show before the last is applied. Settled = the timeline unchanged for
+// five frames in a row (a late step would otherwise pause the playback the test just started).
+const settled = () => page.evaluate(() => new Promise((resolve) => {
+  let last = null;
+  let same = 0;
+  const check = () => {
+    const v = document.getElementById('timeline').value;
+    same = v === last ? same + 1 : 0;
+    last = v;
+    if (same >= 5) resolve();
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}));
 
 test('keys typed in the terminal never toggle modes', async () => {
   await terminal().focus();
@@ -172,11 +187,13 @@ test('presenter keys: . and Space pause/play, [ ] speed, PageUp/PageDown step th
   await page.waitForFunction((t) => Number(document.getElementById('timeline').value) < t, t0, { timeout: 10_000 })
     .catch(async () => assert.fail(`step back: timeline stayed at ${await timeline.inputValue()} from ${t0}`));
   await page.locator('.state', { hasText: 'in the past' }).waitFor();
+  await settled();
   const t1 = Number(await timeline.inputValue());
   for (let i = 0; i < 3; i++) await page.keyboard.press('PageDown');
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction((t) => Number(document.getElementById('timeline').value) > t, t1, { timeout: 10_000 })
     .catch(async () => assert.fail(`step: timeline stayed at ${await timeline.inputValue()} from ${t1}`));
+  await settled();
   console.log(`presenter keys: timeline ${t0} → ${t1} (back) → ${await timeline.inputValue()} (forward)`);
   await page.keyboard.press('.');
   await label('Pause', '. plays');
