@@ -16,13 +16,16 @@ pub const GOAL_BROTLI: usize = 200_000;
 /// B-tree key/value types; 2026-12-06), 760.9 kB once the StatefulSet controller's per-set
 /// revision cache and the kubelet's wake bookkeeping joined (the 10 000-replica benchmark's
 /// speed-up; same day), 764.1 kB with the node agents' speed-ups and the page's deferred
-/// mount and batched pod cards (fewer long tasks; session 4). Raised by 1 kB (deliberately) in
-/// session 5 for the page's start-up in three tasks and the per-frame budgets of cards and
-/// storage rows (long tasks while 200 pods start: 2–5 → 0–1 per run), after static JSON cuts
-/// that paid for half of it: 765.1 kB. CI fails above this ratchet so the bundle cannot
-/// grow unnoticed; lower it with every size cut until it is back at `BUDGET_BROTLI` (tracked in
-/// the foundation issue's closing note).
-pub const INTERIM_CEILING_BROTLI: usize = 766_000;
+/// mount and batched pod cards (fewer long tasks; session 4). Raised from 765 to 767 kB,
+/// deliberately, in session 5: 1 kB for the page's start-up in three tasks and the per-frame
+/// budgets of cards and storage rows (long tasks while 200 pods start: 2–5 → 0–1 per run), after
+/// static JSON cuts that paid for half of it (765.1 kB); and 1 kB of tolerance, because the same
+/// commit measures up to ≈ 0.9 kB apart when built from different checkout paths (the path is in
+/// every crate's symbol hash, which changes the link order: 765 079 bytes here, 765 335 in a
+/// fresh clone; 764 087 vs 764 963 in session 4), and a gate must not flip on that. CI fails above this
+/// ratchet so the bundle cannot grow unnoticed; lower it with every size cut until it is back at
+/// `BUDGET_BROTLI` (tracked in the foundation issue's closing note).
+pub const INTERIM_CEILING_BROTLI: usize = 767_000;
 
 pub fn run() -> Result {
     let dist = root().join("dist");
