@@ -30,10 +30,6 @@ pub fn create_all(api: &mut ApiServer, profile: &Profile) {
     coredns(api, profile);
 }
 
-/// CoreDNS as kubeadm deploys it: two replicas of the `coredns` Deployment in kube-system
-/// (`coredns-<template hash>-<5>`), on the control-plane node as in kind (the workers join
-/// after CoreDNS is scheduled). The Deployment/ReplicaSet kinds are not simulated, so the pods
-/// carry no ownerReferences.
 /// A coredns pod as kubeadm's Deployment makes it; `coredns` fills in its name, generateName,
 /// pod-template-hash and node. Kept as text and parsed: a `json!` literal this size compiled to
 /// ≈ 10 kB of wasm code.
@@ -80,17 +76,22 @@ const COREDNS_POD: &str = r#"{
     }
 }"#;
 
+/// CoreDNS as kubeadm deploys it: two replicas of the `coredns` Deployment in kube-system
+/// (`coredns-<template hash>-<5>`), on the control-plane node as in kind (the workers join
+/// after CoreDNS is scheduled). The Deployment/ReplicaSet kinds are not simulated, so the pods
+/// carry no ownerReferences.
 fn coredns(api: &mut ApiServer, profile: &Profile) {
     let Some(cp) = profile.nodes.iter().find(|n| n.control_plane) else {
         return;
+    };
+    let Ok(template) = serde_json::from_str::<Value>(COREDNS_POD) else {
+        return must::<(), &str>(Err("COREDNS_POD is not JSON"));
     };
     let hash = api.rng().name_suffix(10);
     for _ in 0..2 {
         let suffix = api.rng().name_suffix(5);
         let name = format!("coredns-{hash}-{suffix}");
-        let Ok(mut pod) = serde_json::from_str::<Value>(COREDNS_POD) else {
-            return must::<(), &str>(Err("COREDNS_POD is not JSON"));
-        };
+        let mut pod = template.clone();
         let meta = &mut pod["metadata"];
         meta["name"] = Value::String(name);
         meta["generateName"] = Value::String(format!("coredns-{hash}-"));
@@ -334,7 +335,7 @@ mod tests {
         let info = node_info();
         assert_eq!(info["osImage"], "Debian GNU/Linux 12 (bookworm)");
         assert_eq!(info["kubeletVersion"], profile::KUBERNETES_VERSION);
-        let access: Value = serde_json::from_str(crate::api::defaults::KUBE_API_ACCESS).unwrap();
+        let access = crate::api::defaults::kube_api_access();
         assert_eq!(access["sources"].as_array().map(Vec::len), Some(3));
     }
 }

@@ -211,7 +211,7 @@ pub fn qos_class(spec: &PodSpec) -> &'static str {
 
 /// The projected service-account volume the ServiceAccount admission plugin adds to every pod.
 /// Kept as text and parsed (a `json!` literal compiles to far more wasm than its text).
-pub(crate) const KUBE_API_ACCESS: &str = r#"{
+const KUBE_API_ACCESS: &str = r#"{
     "defaultMode": 420,
     "sources": [
         {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
@@ -219,6 +219,13 @@ pub(crate) const KUBE_API_ACCESS: &str = r#"{
         {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
     ]
 }"#;
+
+/// [`KUBE_API_ACCESS`] parsed, once: every pod admitted gets a copy (a Parallel scale-up
+/// admits hundreds in one sync).
+pub(crate) fn kube_api_access() -> &'static serde_json::Value {
+    static PARSED: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| serde_json::from_str(KUBE_API_ACCESS).unwrap_or_default())
+}
 
 /// The ServiceAccount admission plugin: `serviceAccountName: default` and the projected
 /// `kube-api-access-<5>` volume mounted at `/var/run/secrets/kubernetes.io/serviceaccount`.
@@ -238,10 +245,7 @@ pub fn service_account_volume(pod: &mut Pod, rng: &mut Rng) {
     }
     let name = format!("kube-api-access-{}", rng.name_suffix(5));
     let mut extra = serde_json::Map::new();
-    extra.insert(
-        "projected".into(),
-        serde_json::from_str(KUBE_API_ACCESS).unwrap_or_default(),
-    );
+    extra.insert("projected".into(), kube_api_access().clone());
     spec.volumes.push(Volume {
         name: name.clone(),
         persistent_volume_claim: None,
