@@ -244,7 +244,7 @@ pub fn App() -> impl IntoView {
     let owner = Owner::current();
     after_paint(move || {
         let build = move || {
-            boot(ui, &restored, files_at_boot(ui));
+            boot(ui, &restored);
             // The embed API announces "ready" once there is a cluster to ask about.
             host_api::install(ui);
         };
@@ -328,13 +328,10 @@ fn after_paint(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
-fn files_at_boot(ui: Ui) -> Vec<(String, String)> {
-    ui.files.snapshot_untracked()
-}
-
 /// Builds the engine: a fresh cluster, or the restored scenario replayed; then hands it the
 /// inputs that arrived meanwhile, in order.
-fn boot(ui: Ui, restored: &storage::Restored, files: Vec<(String, String)>) {
+fn boot(ui: Ui, restored: &storage::Restored) {
+    let files = ui.files.snapshot_untracked();
     let mut engine = match &restored.scenario {
         Some(s) => Engine::restored(s, &files),
         None => Engine::new(restored.seed, &files),

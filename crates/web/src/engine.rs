@@ -29,17 +29,6 @@ const HANDLES_PER_BUDGET_CHECK: usize = 1;
 /// How far "Step" searches for the next change (virtual ms).
 const STEP_LIMIT_MS: u64 = 600_000;
 
-/// A scenario's timeline: its input log replayed, positioned where the viewer was.
-fn restored_timeline(s: &Scenario) -> Timeline {
-    let profile: Profile = s.profile();
-    let at = s.at_ms.map(Time);
-    let mut tl = Timeline::from_inputs(profile, s.seed, s.inputs.clone(), at);
-    if let Some(t) = at {
-        tl.seek(t);
-    }
-    tl
-}
-
 pub fn speed_label(index: usize) -> String {
     let s = SPEEDS[index.min(SPEEDS.len() - 1)];
     if s.is_infinite() {
@@ -99,7 +88,12 @@ impl Engine {
     /// The engine for a restored scenario: its input log replayed, positioned where the viewer
     /// was (one cluster built, not a fresh one first).
     pub fn restored(s: &Scenario, files: &[(String, String)]) -> Engine {
-        Engine::over(restored_timeline(s), files)
+        let at = s.at_ms.map(Time);
+        let mut timeline = Timeline::from_inputs(s.profile(), s.seed, s.inputs.clone(), at);
+        if let Some(t) = at {
+            timeline.seek(t);
+        }
+        Engine::over(timeline, files)
     }
 
     fn over(timeline: Timeline, files: &[(String, String)]) -> Engine {
@@ -121,12 +115,6 @@ impl Engine {
             tour_gen: 0,
             tour_rev: 0,
         }
-    }
-
-    /// Restores a validated scenario: its input log replayed, positioned where the viewer was.
-    pub fn restore(&mut self, s: &Scenario) {
-        let tl = restored_timeline(s);
-        self.session.with_timeline_mut(|cur| *cur = tl);
     }
 
     pub fn scenario(&self, files: &[(String, String)]) -> Scenario {

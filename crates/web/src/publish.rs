@@ -128,6 +128,15 @@ pub struct Lane {
     pub cards: RwSignal<Vec<String>>,
 }
 
+impl Lane {
+    fn new(node: vm::NodeVm, cards: Vec<String>) -> Lane {
+        Lane {
+            node: RwSignal::new(node),
+            cards: RwSignal::new(cards),
+        }
+    }
+}
+
 /// The signals the views read.
 #[derive(Clone, Copy)]
 pub struct Published {
@@ -158,9 +167,7 @@ impl Published {
             pod_count: RwSignal::new(0),
         }
     }
-}
 
-impl Published {
     /// Lanes for the profile's worker nodes, Ready, before the model has run (a fresh
     /// cluster's nodes at the epoch): the first paint draws them. The first publish keeps
     /// these lanes (same names) and sets what the cluster says.
@@ -175,13 +182,7 @@ impl Published {
                     ip: n.internal_ip.clone(),
                     pod_cidr: n.pod_cidr(),
                 };
-                (
-                    n.name.clone(),
-                    Lane {
-                        node: RwSignal::new(vm),
-                        cards: RwSignal::new(Vec::new()),
-                    },
-                )
+                (n.name.clone(), Lane::new(vm, Vec::new()))
             })
             .collect();
         self.lanes.set(lanes);
@@ -383,13 +384,7 @@ impl Publisher {
                     let keys = lanes_keys
                         .remove(&Some(nvm.name.clone()))
                         .unwrap_or_default();
-                    (
-                        nvm.name.clone(),
-                        Lane {
-                            node: RwSignal::new(nvm),
-                            cards: RwSignal::new(keys),
-                        },
-                    )
+                    (nvm.name.clone(), Lane::new(nvm, keys))
                 })
                 .collect();
             p.lanes.set(lanes);

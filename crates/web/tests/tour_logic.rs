@@ -251,8 +251,7 @@ fn a_share_link_reproduces_the_state_with_its_tour_and_step() {
         panic!("the link did not open");
     };
     assert_eq!(*back, sc);
-    let mut other = Engine::new(back.seed, &default_files());
-    other.restore(&back);
+    let other = Engine::restored(&back, &default_files());
     assert_eq!(other.now(), e.now());
     assert_eq!(hash_text(hash(&other)), hash_text(hash(&e)));
 }
