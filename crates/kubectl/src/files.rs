@@ -2,7 +2,7 @@
 //! natively, the editor's named files in the browser. The tutorial's URLs resolve to built-in
 //! copies of the manifests (no network).
 
-use std::collections::BTreeMap;
+use ordinal_model::vecmap::VecMap;
 
 /// Built-in copies of the documents the tutorials fetch by URL.
 const BUILTIN_URLS: &[(&str, &str)] = &[
@@ -73,7 +73,7 @@ fn join(cwd: &str, path: &str) -> String {
 /// Named in-memory files (the browser editor's buffers; tests).
 #[derive(Debug, Clone, Default)]
 pub struct MemFiles {
-    pub files: BTreeMap<String, String>,
+    pub files: VecMap<String, String>,
 }
 
 impl MemFiles {

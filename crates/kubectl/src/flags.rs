@@ -27,7 +27,7 @@
 //! assert_eq!(err.kubectl_message("kubectl get"), "error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n");
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use ordinal_model::vecmap::{VecMap, VecSet};
 
 /// The value type of a flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,9 +173,9 @@ pub struct Parsed {
     /// `len(args)` when `--` was seen (cobra's `ArgsLenAtDash`), else `None`.
     pub args_len_at_dash: Option<usize>,
     /// Every flag's value (defaults for flags not given).
-    pub values: BTreeMap<&'static str, Value>,
+    pub values: VecMap<&'static str, Value>,
     /// Flags given on the command line (pflag's `Changed`).
-    pub changed: BTreeSet<&'static str>,
+    pub changed: VecSet<&'static str>,
     /// Messages for stderr (deprecated flags), in order.
     pub warnings: Vec<String>,
 }

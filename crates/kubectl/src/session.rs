@@ -56,9 +56,9 @@ pub struct EditorMailbox {
     /// Requests for the page, oldest first (bounded by [`EDITOR_QUEUE_CAP`]).
     pub requests: Vec<EditorRequest>,
     /// Files a running `kubectl edit` waits on (the editor's Apply saves them).
-    pub waiting: std::collections::BTreeSet<String>,
+    pub waiting: ordinal_model::vecmap::VecSet<String>,
     /// Saved texts not yet read by their `kubectl edit` (file → text).
-    pub saved: std::collections::BTreeMap<String, String>,
+    pub saved: ordinal_model::vecmap::VecMap<String, String>,
 }
 
 impl EditorMailbox {

@@ -97,8 +97,8 @@ use crate::session::{Session, Submit, World};
 use crate::shell::Stream;
 use ordinal_model::dns::{resolve, RecordType, Resolution};
 use ordinal_model::objects::{PersistentVolumeClaim, Pod, Service, StatefulSet};
+use ordinal_model::vecmap::VecMap;
 use ordinal_model::Cluster;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// Largest tour file accepted.
@@ -266,7 +266,7 @@ impl CheckResult {
 }
 
 /// Pod UIDs (by name, namespace `default`) when a step began.
-pub type Baseline = BTreeMap<String, String>;
+pub type Baseline = VecMap<String, String>;
 
 /// Reads a file in a Pod's container (for `data` conditions).
 pub trait PodFiles {

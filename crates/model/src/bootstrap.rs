@@ -4,8 +4,8 @@
 use crate::api::ApiServer;
 use crate::objects::*;
 use crate::profile::{self, Profile};
+use crate::vecmap::VecMap;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 const ACTOR: &str = "bootstrap";
 
@@ -156,7 +156,7 @@ fn node(np: &profile::NodeProfile, now: crate::time::Time) -> Node {
             time_added: None,
         });
     }
-    let resources: BTreeMap<String, String> = crate::sort::map_from(
+    let resources: VecMap<String, String> = crate::sort::map_from(
         [
             ("cpu", "4".to_string()),
             ("ephemeral-storage", "102626232Ki".to_string()),

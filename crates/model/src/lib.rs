@@ -25,6 +25,7 @@ pub mod sort;
 pub mod storage_data;
 pub mod time;
 pub mod userland;
+pub mod vecmap;
 
 pub use cluster::Cluster;
 pub use exec::{ExecError, ExecFileError, ExecOptions, ExecOutput, ExecTarget, PodEnv};

@@ -6,8 +6,8 @@ use crate::cluster::{Cluster, INPUT_LOG_CAPACITY};
 use crate::input::TimedInput;
 use crate::profile::Profile;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub const SCENARIO_VERSION: u32 = 1;
 /// Largest serialized scenario accepted (share links and storage are capped well below this).
@@ -26,7 +26,7 @@ pub struct Scenario {
     pub inputs: Vec<TimedInput>,
     /// Editor files by name (`web.yaml`, user files).
     #[serde(default)]
-    pub files: BTreeMap<String, String>,
+    pub files: VecMap<String, String>,
     /// Where the viewer was: virtual time (ms since the Unix epoch) — may be before the last input.
     #[serde(default)]
     pub at_ms: Option<u64>,
@@ -46,7 +46,7 @@ impl Scenario {
             workers,
             seed,
             inputs: Vec::new(),
-            files: BTreeMap::new(),
+            files: VecMap::new(),
             at_ms: None,
             speed: None,
             tour: None,

@@ -7,8 +7,8 @@
 //! place with swaps. Same result as `sort_by` (stable, same comparator calls in kind), so
 //! callers can switch without changing behaviour.
 
+use crate::vecmap::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Like `v.sort_by(cmp)` (stable).
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -29,20 +29,18 @@ pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp)
 }
 
-/// Like `iter.collect::<BTreeMap<K, V>>()`. `BTreeMap`'s `FromIterator` sorts the pairs first,
-/// with a stable sort instantiated per *iterator type* (a few KB of wasm per call site);
-/// inserting one by one gives the same map (the last value of a repeated key wins in both, and
-/// the keys here are equal only when identical), with one `insert` per key and value type.
-pub fn map_from<K: Ord, V>(iter: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    let mut m = BTreeMap::new();
+/// Like `iter.collect::<VecMap<K, V>>()`: inserts one by one (the last value of a repeated key
+/// wins). Kept from the `BTreeMap` days, whose `FromIterator` sorted with a stable sort per
+/// iterator type.
+pub fn map_from<K: Ord, V>(iter: impl IntoIterator<Item = (K, V)>) -> VecMap<K, V> {
+    let mut m = VecMap::new();
     m.extend(iter);
     m
 }
 
-/// Like `iter.collect::<BTreeSet<T>>()`, which sorts first (one stable sort per `T`), see
-/// [`map_from`].
-pub fn set_from<T: Ord>(iter: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut s = BTreeSet::new();
+/// Like `iter.collect::<VecSet<T>>()`, see [`map_from`].
+pub fn set_from<T: Ord>(iter: impl IntoIterator<Item = T>) -> VecSet<T> {
+    let mut s = VecSet::new();
     s.extend(iter);
     s
 }
@@ -115,7 +113,7 @@ mod tests {
     #[test]
     fn map_from_agrees_with_collect() {
         let pairs = [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)];
-        let want: BTreeMap<&str, i32> = pairs.iter().copied().collect();
+        let want: VecMap<&str, i32> = pairs.iter().copied().collect();
         assert_eq!(map_from(pairs.iter().copied()), want);
         let json = pairs
             .iter()

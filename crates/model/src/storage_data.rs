@@ -2,7 +2,7 @@
 //! layer / emptyDir, held by the kubelet). A PersistentVolume's tree survives its pods, its
 //! claim's re-binding and rescheduling; it is dropped only when the PV object is deleted.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 /// Bytes one tree may hold: disks here are for `index.html`-sized files, and a runaway
 /// `while true; do echo >> f; done` must not take the simulation's memory.
@@ -68,10 +68,10 @@ impl FsError {
 }
 
 /// A filesystem tree: normalized relative paths (`""` is the root, `a/b`) → entries.
-/// A BTreeMap keeps listings sorted and iteration deterministic.
+/// A VecMap keeps listings sorted and iteration deterministic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FsTree {
-    entries: BTreeMap<String, Entry>,
+    entries: VecMap<String, Entry>,
     bytes: usize,
 }
 
@@ -102,7 +102,7 @@ fn parent(path: &str) -> &str {
 
 impl FsTree {
     pub fn new() -> FsTree {
-        let mut entries = BTreeMap::new();
+        let mut entries = VecMap::new();
         entries.insert(String::new(), Entry::Dir { mode: 0o755 });
         FsTree { entries, bytes: 0 }
     }
@@ -362,7 +362,7 @@ impl FsTree {
 /// The data of every PersistentVolume, keyed by PV name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VolumeData {
-    volumes: BTreeMap<String, FsTree>,
+    volumes: VecMap<String, FsTree>,
 }
 
 impl VolumeData {

@@ -2,7 +2,8 @@
 //! card keys per lane, one signal per small panel. Only what changed is set, so a pod's change
 //! re-renders only that pod, and a lane's `<For>` only diffs when its membership changes.
 
-use std::collections::{BTreeMap, HashMap};
+use ordinal_model::vecmap::VecMap;
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 
@@ -205,9 +206,9 @@ fn set_if_changed<T: PartialEq + Send + Sync + 'static>(s: RwSignal<T>, v: T) {
 #[derive(Default)]
 pub struct Publisher {
     /// Ghosts: key → (node lane, virtual ms it vanished). Only pods whose card exists fade.
-    ghosts: BTreeMap<String, (Option<String>, u64)>,
+    ghosts: VecMap<String, (Option<String>, u64)>,
     /// Last frame's live cards: key → lane.
-    live: BTreeMap<String, (PodVm, Option<String>)>,
+    live: VecMap<String, (PodVm, Option<String>)>,
     /// Signals to dispose on the next frame (after the views dropped them).
     dispose: Vec<Card>,
     /// Virtual time of the last frame: when it goes backwards (scrubbing), pods that vanish
@@ -257,7 +258,7 @@ impl Publisher {
         }
         let now = c.now_ms;
         // Live pods, keyed by UID (a re-created pod is a new card; its ghost fades separately).
-        let mut live: BTreeMap<String, (PodVm, Option<String>)> = BTreeMap::new();
+        let mut live: VecMap<String, (PodVm, Option<String>)> = VecMap::new();
         let mut order: Vec<String> = Vec::new();
         for pod in c.pods {
             order.push(pod.uid.clone());
@@ -281,7 +282,7 @@ impl Publisher {
             self.ghosts.clear();
         }
 
-        let mut lanes_keys: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+        let mut lanes_keys: VecMap<Option<String>, Vec<String>> = VecMap::new();
         // Cards built this frame: new ones, and ones changing lane (a lane's list builds its
         // own card; 200 pods bound by the scheduler at once would rebuild 200).
         let mut built = 0;

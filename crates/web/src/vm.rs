@@ -11,9 +11,9 @@ use ordinal_model::objects::core::{Node, Service};
 use ordinal_model::objects::pod::Pod;
 use ordinal_model::objects::storage::{PersistentVolume, PersistentVolumeClaim};
 use ordinal_model::objects::Json;
+use ordinal_model::vecmap::VecMap;
 use ordinal_model::{Cluster, Kind, Reason, Time};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The namespace the cluster view folds away.
 pub const SYSTEM_NS: &str = "kube-system";
@@ -198,7 +198,7 @@ pub struct SetVm {
     pub terminating: bool,
 }
 
-fn labels_text(m: &std::collections::BTreeMap<String, String>) -> String {
+fn labels_text(m: &ordinal_model::vecmap::VecMap<String, String>) -> String {
     m.iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
@@ -328,8 +328,8 @@ fn quantity(v: Option<&Value>) -> Option<String> {
 }
 
 /// Claim name → the pod that mounts it (namespace-blind: the view shows one namespace).
-pub fn mounts(pods: &[&Pod]) -> BTreeMap<String, String> {
-    let mut m = BTreeMap::new();
+pub fn mounts(pods: &[&Pod]) -> VecMap<String, String> {
+    let mut m = VecMap::new();
     for p in pods {
         for v in &p.spec.volumes {
             if let Some(src) = &v.persistent_volume_claim {
@@ -341,7 +341,7 @@ pub fn mounts(pods: &[&Pod]) -> BTreeMap<String, String> {
     m
 }
 
-pub fn pvc_vm(c: &PersistentVolumeClaim, mounts: &BTreeMap<String, String>) -> PvcVm {
+pub fn pvc_vm(c: &PersistentVolumeClaim, mounts: &VecMap<String, String>) -> PvcVm {
     let name = c.metadata.name.clone();
     let mounted_by = mounts.get(&name).cloned();
     PvcVm {
@@ -434,9 +434,9 @@ pub struct ClusterVm {
 }
 
 /// Pods a StatefulSet adopted within the last [`ADOPT_MS`]: (namespace, name) → when.
-pub fn recent_adoptions(c: &Cluster) -> BTreeMap<(String, String), u64> {
+pub fn recent_adoptions(c: &Cluster) -> VecMap<(String, String), u64> {
     let now = c.now().ms();
-    let mut out = BTreeMap::new();
+    let mut out = VecMap::new();
     // The reason log is in time order: read back only as far as the animation lasts.
     for r in c.reasons().iter().rev() {
         if r.at.ms() + ADOPT_MS < now {

@@ -3,7 +3,7 @@
 //! `-n=value`, grouped boolean shorthands (`-it`), `--` (everything after is positional and
 //! `dash_at` records where it was), flags interspersed with arguments.
 
-use std::collections::BTreeMap;
+use ordinal_model::vecmap::VecMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlagKind {
@@ -67,7 +67,7 @@ pub const GLOBAL: &[FlagSpec] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {
     /// Values by long name, in order of appearance (bools hold "true"/"false").
-    pub flags: BTreeMap<&'static str, Vec<String>>,
+    pub flags: VecMap<&'static str, Vec<String>>,
     pub args: Vec<String>,
     /// Number of positional args before `--` (cobra's ArgsLenAtDash), if `--` was given.
     pub dash_at: Option<usize>,

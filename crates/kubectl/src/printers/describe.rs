@@ -16,8 +16,8 @@ use super::tabwriter::TabWriter;
 use ordinal_model::api::ApiServer;
 use ordinal_model::objects::*;
 use ordinal_model::time::Time;
+use ordinal_model::vecmap::VecMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// `describe.go`'s `PrefixWriter`: over the `tabbedString` tabwriter, or straight into a buffer
 /// (`NewPrefixWriter(buf)`, as `rollout history --revision` uses it: tabs stay tabs).
@@ -124,7 +124,7 @@ fn labels_multiline_indent(
     initial_indent: &str,
     title: &str,
     inner_indent: &str,
-    labels: &BTreeMap<String, String>,
+    labels: &VecMap<String, String>,
 ) {
     w.write(0, &format!("{initial_indent}{title}:{inner_indent}"));
     if labels.is_empty() {
@@ -141,18 +141,14 @@ fn labels_multiline_indent(
 }
 
 /// `printLabelsMultiline`.
-fn labels_multiline(w: &mut PrefixWriter, title: &str, labels: &BTreeMap<String, String>) {
+fn labels_multiline(w: &mut PrefixWriter, title: &str, labels: &VecMap<String, String>) {
     labels_multiline_indent(w, "", title, "\t", labels);
 }
 
 const MAX_ANNOTATION_LEN: usize = 140;
 
 /// `printAnnotationsMultiline` (skips `kubectl.kubernetes.io/last-applied-configuration`).
-fn annotations_multiline(
-    w: &mut PrefixWriter,
-    title: &str,
-    annotations: &BTreeMap<String, String>,
-) {
+fn annotations_multiline(w: &mut PrefixWriter, title: &str, annotations: &VecMap<String, String>) {
     w.write(0, &format!("{title}:\t"));
     let keys: Vec<&String> = annotations
         .keys()
@@ -312,7 +308,7 @@ fn resolve_field_ref(pod: &Pod, path: &str) -> String {
         "status.podIP" => single_pod_ip(pod).unwrap_or_default(),
         "status.hostIP" => host_ip(pod).unwrap_or_default(),
         p => {
-            let lookup = |prefix: &str, map: &BTreeMap<String, String>| {
+            let lookup = |prefix: &str, map: &VecMap<String, String>| {
                 p.strip_prefix(prefix)
                     .and_then(|r| r.strip_prefix("['").or_else(|| r.strip_prefix("[\"")))
                     .and_then(|r| r.strip_suffix("']").or_else(|| r.strip_suffix("\"]")))
@@ -1287,7 +1283,7 @@ fn describe_pv(w: &mut PrefixWriter, api: &ApiServer, pv: &PersistentVolume, now
     let spec = Value::Object(pv.spec.extra.clone());
     if let Some(csi) = spec.get("csi") {
         w.write(2, &format!("Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    VolumeHandle:\t{}\n    ReadOnly:\t{}\n", str_of(csi, "driver"), str_of(csi, "fsType"), str_of(csi, "volumeHandle"), bool_of(csi, "readOnly")));
-        let attrs: BTreeMap<String, String> = csi
+        let attrs: VecMap<String, String> = csi
             .get("volumeAttributes")
             .and_then(Value::as_object)
             .map(|m| {
@@ -1820,7 +1816,7 @@ fn describe_node_resource(w: &mut PrefixWriter, api: &ApiServer, node: &Node, no
         }
     };
     // (section, resource) → (sum, binary units); a handful of keys, looked up, never walked
-    // (a list, not a map: one BTreeMap instantiation less in the wasm).
+    // (a list, not a map: one VecMap instantiation less in the wasm).
     type Totals<'a> = Vec<((&'a str, &'a str), (i128, bool))>;
     fn total<'a, 'b>(totals: &'b mut Totals<'a>, key: (&'a str, &'a str)) -> &'b mut (i128, bool) {
         let i = match totals.iter().position(|(k, _)| *k == key) {
@@ -1928,7 +1924,7 @@ fn describe_storageclass(w: &mut PrefixWriter, api: &ApiServer, sc: &StorageClas
         &format!("Annotations:\t{}\n", format_labels(&m.annotations)),
     );
     w.write(0, &format!("Provisioner:\t{}\n", sc.provisioner));
-    let params: BTreeMap<String, String> = extra
+    let params: VecMap<String, String> = extra
         .get("parameters")
         .and_then(Value::as_object)
         .map(|m| {

@@ -6,8 +6,8 @@ use super::describe::{describe_pod_template, PrefixWriter};
 use super::tabwriter::TabWriter;
 use ordinal_model::api::ApiServer;
 use ordinal_model::objects::{ControllerRevision, Json, PodTemplateSpec, StatefulSet};
+use ordinal_model::vecmap::VecMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// `kubernetes.io/change-cause`, shown in the CHANGE-CAUSE column.
 pub const CHANGE_CAUSE_ANNOTATION: &str = "kubernetes.io/change-cause";
@@ -58,7 +58,7 @@ pub fn print_template(t: &PodTemplateSpec) -> String {
 /// `Err` carries kubectl's error text (printed as `error: …`).
 pub fn view_history(api: &ApiServer, sts: &StatefulSet, revision: i64) -> Result<String, String> {
     // historyInfo[history.Revision] = history (a later one with the same number wins).
-    let mut by_rev: BTreeMap<i64, &ControllerRevision> = BTreeMap::new();
+    let mut by_rev: VecMap<i64, &ControllerRevision> = VecMap::new();
     for cr in statefulset_history(api, sts) {
         by_rev.insert(cr.revision, cr);
     }

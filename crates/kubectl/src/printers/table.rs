@@ -17,8 +17,8 @@ use super::tabwriter::TabWriter;
 use ordinal_model::api::server::WatchEventType;
 use ordinal_model::objects::*;
 use ordinal_model::time::Time;
+use ordinal_model::vecmap::VecMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// One server-side column definition (`metav1.TableColumnDefinition`, the parts kubectl uses).
@@ -233,7 +233,7 @@ fn age(meta: &ObjectMeta, now: Time) -> String {
 }
 
 /// `labels.FormatLabels`: `k=v,k2=v2` in key order, `<none>` when empty.
-pub fn format_labels(labels: &BTreeMap<String, String>) -> String {
+pub fn format_labels(labels: &VecMap<String, String>) -> String {
     if labels.is_empty() {
         return "<none>".to_string();
     }
@@ -592,7 +592,7 @@ fn namespace_cells(ns: &Namespace, now: Time) -> Vec<String> {
 
 /// `findNodeRoles`: `node-role.kubernetes.io/<role>` keys and `kubernetes.io/role` values, sorted.
 pub fn node_roles(node: &Node) -> Vec<String> {
-    let mut roles = std::collections::BTreeSet::new();
+    let mut roles = ordinal_model::vecmap::VecSet::new();
     for (k, v) in &node.metadata.labels {
         if let Some(role) = k.strip_prefix("node-role.kubernetes.io/") {
             if !role.is_empty() {
@@ -687,7 +687,7 @@ fn service_external_ip(svc: &Service) -> String {
         }
         "LoadBalancer" => {
             // loadBalancerStatusStringer: a sorted set of IPs/hostnames, clipped to 16 bytes.
-            let mut set = std::collections::BTreeSet::new();
+            let mut set = ordinal_model::vecmap::VecSet::new();
             if let Some(ing) = svc
                 .status
                 .get("loadBalancer")

@@ -7,7 +7,8 @@ use super::builtins;
 use super::host::{push_chunk, CommandCtx, Host, Stream, Task, TaskIo, TaskPoll};
 use super::parse::is_name;
 use super::Dialect;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use ordinal_model::vecmap::{VecMap, VecSet};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// Frames advanced per poll before the job yields (`Pending { wake_at_ms: Some(now) }`), so a
@@ -23,8 +24,8 @@ type Chunks = Vec<(Stream, String)>;
 /// Shell variables and the other state that outlives one command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShellState {
-    pub vars: BTreeMap<String, String>,
-    pub exported: BTreeSet<String>,
+    pub vars: VecMap<String, String>,
+    pub exported: VecSet<String>,
     pub cwd: String,
     /// `$?`
     pub last_status: i32,
@@ -48,8 +49,8 @@ pub struct ShellState {
 impl ShellState {
     pub fn new(dialect: Dialect) -> ShellState {
         ShellState {
-            vars: BTreeMap::new(),
-            exported: BTreeSet::new(),
+            vars: VecMap::new(),
+            exported: VecSet::new(),
             cwd: "/".into(),
             last_status: 0,
             dialect,
@@ -70,7 +71,7 @@ impl ShellState {
 
     /// The command context for a spawn: exported variables, then the prefixes.
     pub fn ctx(&self, prefix: &[(String, String)]) -> CommandCtx {
-        let mut env = BTreeMap::new();
+        let mut env = VecMap::new();
         for name in &self.exported {
             if let Some(v) = self.vars.get(name) {
                 env.insert(name.clone(), v.clone());

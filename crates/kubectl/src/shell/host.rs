@@ -1,7 +1,7 @@
 //! The boundary between the shell and its environment: [`Host`] (program lookup, files, virtual
 //! time) and [`Task`] (one running program, polled until done).
 
-use std::collections::BTreeMap;
+use ordinal_model::vecmap::VecMap;
 
 /// Which stream an output chunk belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +103,7 @@ pub trait Task {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommandCtx {
     /// Exported variables plus the command's `NAME=value` prefixes.
-    pub env: BTreeMap<String, String>,
+    pub env: VecMap<String, String>,
     /// The shell's working directory (absolute).
     pub cwd: String,
     /// The command's source line (dash prints it in `sh: 1: foo: not found`).

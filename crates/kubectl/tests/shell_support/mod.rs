@@ -2,13 +2,13 @@
 #![allow(dead_code)]
 
 use ordinal_kubectl::shell::*;
-use std::collections::{BTreeMap, BTreeSet};
+use ordinal_model::vecmap::{VecMap, VecSet};
 
 #[derive(Default)]
 pub struct FakeHost {
     pub now: u64,
-    pub files: BTreeMap<String, String>,
-    pub dirs: BTreeSet<String>,
+    pub files: VecMap<String, String>,
+    pub dirs: VecSet<String>,
     pub hostname: String,
     pub spawned: Vec<String>,
 }

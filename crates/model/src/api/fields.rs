@@ -15,7 +15,7 @@
 //! Fields behind disabled feature gates still decode (the registry drops them later), so
 //! they are listed too.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::sync::OnceLock;
 
 const SCHEMA: &str = r#"
@@ -202,13 +202,13 @@ pub enum Ty {
 pub struct StructDef {
     /// The Go type name (`ContainerPort`) — what type errors call `Go struct field ContainerPort.…`.
     pub name: String,
-    pub fields: BTreeMap<String, Ty>,
+    pub fields: VecMap<String, Ty>,
 }
 
 #[derive(Debug)]
 pub struct Schema {
     pub structs: Vec<StructDef>,
-    by_name: BTreeMap<String, usize>,
+    by_name: VecMap<String, usize>,
 }
 
 impl Schema {
@@ -227,7 +227,7 @@ impl Schema {
             .map(|l| l.split_whitespace().collect::<Vec<_>>())
             .filter(|t| !t.is_empty())
             .collect();
-        let by_name: BTreeMap<String, usize> =
+        let by_name: VecMap<String, usize> =
             crate::sort::map_from(lines.iter().enumerate().map(|(i, t)| (t[0].to_string(), i)));
         let structs = lines
             .iter()
@@ -261,7 +261,7 @@ impl Schema {
     }
 }
 
-fn parse_ty(tok: &str, by_name: &BTreeMap<String, usize>) -> Ty {
+fn parse_ty(tok: &str, by_name: &VecMap<String, usize>) -> Ty {
     if let Some(inner) = tok.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
         return Ty::Slice(Box::new(parse_ty(inner, by_name)));
     }

@@ -210,7 +210,7 @@ pub fn label_value(s: &str) -> Vec<String> {
 
 /// `ValidateLabels` (`metav1/validation`): keys then values, causes on the map's path.
 pub fn validate_labels(
-    labels: &std::collections::BTreeMap<String, String>,
+    labels: &crate::vecmap::VecMap<String, String>,
     path: &str,
 ) -> Vec<FieldError> {
     let mut errs = Vec::new();
@@ -227,7 +227,7 @@ pub fn validate_labels(
 
 /// `ValidateAnnotations`: keys are qualified names (checked lower-cased), total size ≤ 256 KiB.
 pub fn validate_annotations(
-    annotations: &std::collections::BTreeMap<String, String>,
+    annotations: &crate::vecmap::VecMap<String, String>,
     path: &str,
 ) -> Vec<FieldError> {
     let mut errs = Vec::new();

@@ -12,8 +12,8 @@ use super::error::ApiError;
 use super::quantity::{self, Quantity};
 use super::server::ApiServer;
 use crate::objects::{Kind, Object, PersistentVolumeClaim, Pod, ResourceQuota};
+use crate::vecmap::VecMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// Kinds whose writes can change some quota's usage (and the quota itself).
 pub fn affects_usage(kind: Kind) -> bool {
@@ -129,7 +129,7 @@ fn hard_quantity(v: &Value) -> Option<Quantity> {
     }
 }
 
-fn pretty(map: &BTreeMap<String, Quantity>) -> String {
+fn pretty(map: &VecMap<String, Quantity>) -> String {
     map.iter()
         .map(|(k, q)| format!("{k}={}", quantity::format(q)))
         .collect::<Vec<_>>()
@@ -146,9 +146,9 @@ pub fn admit_create(api: &ApiServer, obj: &Object) -> Result<(), ApiError> {
     }
     let ns = obj.meta().ns();
     for q in api.list::<ResourceQuota>(Some(ns)) {
-        let mut requested = BTreeMap::new();
-        let mut used = BTreeMap::new();
-        let mut limited = BTreeMap::new();
+        let mut requested = VecMap::new();
+        let mut used = VecMap::new();
+        let mut limited = VecMap::new();
         for (res, hard) in &q.spec.hard {
             let Some(req) = object_usage(obj, res) else {
                 continue;

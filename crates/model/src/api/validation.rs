@@ -15,8 +15,8 @@ use crate::objects::{
     Container, IntOrString, Json, LabelSelector, Object, ObjectMeta, PersistentVolumeClaim, Pod,
     PodSpec, Probe, RollingUpdate, Service, StatefulSet,
 };
+use crate::vecmap::{VecMap, VecSet};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
 
 const NONNEGATIVE: &str = "must be greater than or equal to 0";
 
@@ -553,7 +553,7 @@ const VOLUME_SOURCES: &[&str] = &[
 /// `template`: validating a StatefulSet's template (restartPolicy is checked by the caller).
 fn validate_pod_spec(spec: &PodSpec, path: &str, template: bool, errs: &mut Vec<FieldError>) {
     // Volumes: only valid ones can be mounted (`ValidateVolumes` records valid names only).
-    let mut volume_names: BTreeSet<String> = BTreeSet::new();
+    let mut volume_names: VecSet<String> = VecSet::new();
     for (i, vol) in spec.volumes.iter().enumerate() {
         let vp = format!("{path}.volumes[{i}]");
         let mut el = Vec::new();
@@ -608,7 +608,7 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, template: bool, errs: &mut Vec<
     if spec.containers.is_empty() {
         errs.push(FieldError::required(&cp, ""));
     }
-    let mut all_names: BTreeSet<&str> = BTreeSet::new();
+    let mut all_names: VecSet<&str> = VecSet::new();
     for (i, c) in spec.containers.iter().enumerate() {
         let p = format!("{cp}[{i}]");
         validate_container(c, &p, &volume_names, errs);
@@ -753,7 +753,7 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, template: bool, errs: &mut Vec<
 fn validate_container(
     c: &Container,
     p: &str,
-    volumes: &BTreeSet<String>,
+    volumes: &VecSet<String>,
     errs: &mut Vec<FieldError>,
 ) {
     let np = format!("{p}.name");
@@ -780,7 +780,7 @@ fn validate_container(
         )),
     }
     // `validateContainerPorts`
-    let mut port_names: BTreeSet<&str> = BTreeSet::new();
+    let mut port_names: VecSet<&str> = VecSet::new();
     for (i, port) in c.ports.iter().enumerate() {
         let pp = format!("{p}.ports[{i}]");
         if let Some(n) = port.name.as_deref().filter(|n| !n.is_empty()) {
@@ -839,7 +839,7 @@ fn validate_container(
         }
     }
     // `ValidateVolumeMounts`
-    let mut mount_points: BTreeSet<&str> = BTreeSet::new();
+    let mut mount_points: VecSet<&str> = VecSet::new();
     for (i, m) in c.volume_mounts.iter().enumerate() {
         let mp = format!("{p}.volumeMounts[{i}]");
         if m.name.is_empty() {
@@ -1051,9 +1051,9 @@ fn spec_diff(type_name: &str, old: &Value, new: &Value) -> String {
     let empty = serde_json::Map::new();
     let o = old.as_object().unwrap_or(&empty);
     let n = new.as_object().unwrap_or(&empty);
-    // Owned keys: `BTreeSet<String>` is instantiated anyway, `BTreeSet<&String>` would be one
+    // Owned keys: `VecSet<String>` is instantiated anyway, `VecSet<&String>` would be one
     // more copy of the B-tree code in the wasm.
-    let keys: BTreeSet<String> = crate::sort::set_from(o.keys().chain(n.keys()).cloned());
+    let keys: VecSet<String> = crate::sort::set_from(o.keys().chain(n.keys()).cloned());
     let mut out = format!("  {type_name}{{\n");
     let mut same = 0;
     for k in &keys {
@@ -1091,7 +1091,7 @@ fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
         errs.push(FieldError::required("spec.ports", ""));
     }
     let require_name = s.ports.len() > 1;
-    let mut names_seen: BTreeSet<&str> = BTreeSet::new();
+    let mut names_seen: VecSet<&str> = VecSet::new();
     // Only asked "seen before?" (a list: no B-tree instantiation for this key type).
     let mut port_keys: Vec<(i32, &str)> = Vec::new();
     for (i, p) in s.ports.iter().enumerate() {
@@ -1315,6 +1315,6 @@ fn validate_pvc_update(
 }
 
 /// Label maps in messages render as JSON with sorted keys; exposed for tests.
-pub fn render_labels(labels: &BTreeMap<String, String>) -> String {
+pub fn render_labels(labels: &VecMap<String, String>) -> String {
     super::error::render_value(&json!(labels))
 }

@@ -11,9 +11,9 @@ use crate::objects::{
     ObjectMeta, ObjectRef, OwnerReference, Pod, Service,
 };
 use crate::reason::Reason;
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -113,7 +113,7 @@ pub const MAX_ENDPOINTS_PER_SLICE: usize = 100;
 pub struct EndpointsController {
     /// Per service with a selector: the pods it selects, indexed the ways the two objects are
     /// built, maintained from watch events (informer-side), so a sync costs what changed.
-    services: BTreeMap<ObjectRef, SvcState>,
+    services: VecMap<ObjectRef, SvcState>,
 }
 
 /// What the two controllers read from one selected pod (everything they publish about it).
@@ -211,18 +211,18 @@ impl PodView {
 struct SubsetIndex {
     ports: Vec<Value>,
     /// Pod names in it (the subset's position is that of its lowest name).
-    names: BTreeSet<String>,
+    names: VecSet<String>,
     /// (ip, pod) of ready and not-ready addresses, `RepackSubsets` order, with the pod's
     /// address (its view's: the view in `SvcState::pods` and these entries change together).
-    ready: BTreeMap<(String, String), Arc<EndpointAddress>>,
-    not_ready: BTreeMap<(String, String), Arc<EndpointAddress>>,
+    ready: VecMap<(String, String), Arc<EndpointAddress>>,
+    not_ready: VecMap<(String, String), Arc<EndpointAddress>>,
 }
 
 #[derive(Debug, Clone, Default)]
 struct SliceState {
     /// The EndpointSlice object's name once created.
     name: Option<String>,
-    members: BTreeSet<String>,
+    members: VecSet<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -230,28 +230,28 @@ struct SvcState {
     /// Rebuild everything from a fresh list at the next sync (new or changed service).
     full: bool,
     publish: bool,
-    pods: BTreeMap<String, PodView>,
-    subsets: BTreeMap<String, SubsetIndex>,
-    ready_names: BTreeSet<String>,
-    not_ready_names: BTreeSet<String>,
+    pods: VecMap<String, PodView>,
+    subsets: VecMap<String, SubsetIndex>,
+    ready_names: VecSet<String>,
+    not_ready_names: VecSet<String>,
     endpoints_dirty: bool,
     /// When the last Endpoints written was one subset truncated to its first
     /// [`ENDPOINTS_MAX_CAPACITY`] ready addresses: the last (ip, pod) it lists. A change to
     /// pods past it (or to not-ready ones) cannot change the object.
     window_end: Option<(String, String)>,
     /// Slices by creation order (the first stays even when empty).
-    slices: BTreeMap<u64, SliceState>,
+    slices: VecMap<u64, SliceState>,
     next_slice: u64,
-    slice_of: BTreeMap<String, u64>,
-    dirty_slices: BTreeSet<u64>,
+    slice_of: VecMap<String, u64>,
+    dirty_slices: VecSet<u64>,
     /// Pods that joined the slices since the last sync (placed at sync, first fit).
-    unplaced: BTreeSet<String>,
+    unplaced: VecSet<String>,
     /// resourceVersions this controller wrote last (its own writes need no resync).
-    own_rvs: BTreeSet<String>,
+    own_rvs: VecSet<String>,
     /// The selected pods as of the last sync (a pod event for one of them queues a sync),
     /// and the pods seen since, to bring it up to date at the next sync.
-    synced: BTreeSet<String>,
-    seen: BTreeSet<String>,
+    synced: VecSet<String>,
+    seen: VecSet<String>,
 }
 
 impl SvcState {
@@ -404,7 +404,7 @@ fn find_port(pod: &Pod, target: Option<&IntOrString>, port: i32) -> Option<i32> 
     }
 }
 
-fn service_labels(svc: &Service) -> BTreeMap<String, String> {
+fn service_labels(svc: &Service) -> VecMap<String, String> {
     let mut labels = svc.metadata.labels.clone();
     if svc.is_headless() {
         labels.insert(HEADLESS_LABEL.into(), String::new());
@@ -581,7 +581,7 @@ impl Controller for EndpointsController {
         // ---- EndpointSlices (include terminating pods with their conditions) ----
         let changed_slice = sync_slices(st, &svc, ctx);
         if changed_ep || changed_slice {
-            let names = |set: &BTreeSet<String>| -> Vec<String> {
+            let names = |set: &VecSet<String>| -> Vec<String> {
                 set.iter().take(REASON_NAMES_CAP).cloned().collect()
             };
             ctx.reason(
@@ -607,7 +607,7 @@ fn rebuild(st: &mut SvcState, svc: &Service, api: &ApiServer) {
         ..Default::default()
     };
     // Existing slices keep their pods where they are (the reconciler updates in place).
-    let mut holder: BTreeMap<String, u64> = BTreeMap::new();
+    let mut holder: VecMap<String, u64> = VecMap::new();
     for name in slices_of(api, ns, &svc.metadata.name) {
         let id = st.next_slice;
         st.next_slice += 1;
@@ -622,7 +622,7 @@ fn rebuild(st: &mut SvcState, svc: &Service, api: &ApiServer) {
             id,
             SliceState {
                 name: Some(name),
-                members: BTreeSet::new(),
+                members: VecSet::new(),
             },
         );
         st.dirty_slices.insert(id);
@@ -660,7 +660,7 @@ fn endpoint_subsets(st: &SvcState) -> (Vec<EndpointSubset>, bool, Option<(String
         (false, ENDPOINTS_MAX_CAPACITY - total_ready, total_not_ready)
     };
     let mut can_be_added = max;
-    let take = |set: &BTreeMap<(String, String), Arc<EndpointAddress>>, n: usize| {
+    let take = |set: &VecMap<(String, String), Arc<EndpointAddress>>, n: usize| {
         set.values()
             .take(n)
             .cloned()
@@ -882,7 +882,7 @@ fn write_slice(
     existing: Option<&str>,
     endpoints: Vec<Arc<Value>>,
     ports: Vec<Value>,
-    labels: &BTreeMap<String, String>,
+    labels: &VecMap<String, String>,
 ) -> Option<std::sync::Arc<Object>> {
     let ns = svc.metadata.ns().to_string();
     let name = svc.metadata.name.clone();

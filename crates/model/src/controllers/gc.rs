@@ -11,8 +11,9 @@ use super::{Controller, ControllerId, Ctx, TAG_RECONCILE};
 use crate::api::{ApiServer, DeleteOptions, Propagation, StatusReason, WatchEvent, WatchEventType};
 use crate::objects::{Kind, Object, ObjectMeta, ObjectRef, OwnerReference};
 use crate::reason::Reason;
+use crate::vecmap::VecSet;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -78,7 +79,7 @@ impl GcReason {
 #[derive(Debug, Clone, Default)]
 pub struct GarbageCollector {
     /// Owner UID → dependents.
-    dependents: HashMap<String, BTreeSet<ObjectRef>>,
+    dependents: HashMap<String, VecSet<ObjectRef>>,
     /// Dependent → the owner UIDs it was last seen with.
     owners_of: HashMap<ObjectRef, Vec<String>>,
 }

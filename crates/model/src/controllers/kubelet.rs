@@ -23,9 +23,9 @@ use crate::reason::Reason;
 use crate::rng::Rng;
 use crate::storage_data::FsTree;
 use crate::time::Time;
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The kubelet's own timer: "advance this pod's runtime now".
@@ -209,8 +209,8 @@ impl KubeletReason {
     }
 }
 
-/// A set of `u8`s (the host-local IPAM's octets in use): a bitset rather than a `BTreeSet<u8>`,
-/// one BTreeMap instantiation less in the wasm.
+/// A set of `u8`s (the host-local IPAM's octets in use): a bitset rather than a `VecSet<u8>`,
+/// one VecMap instantiation less in the wasm.
 #[derive(Debug, Clone, Default)]
 struct OctetSet([u64; 4]);
 
@@ -233,14 +233,14 @@ pub struct NodeAgent {
     /// Third octet of the node's pod CIDR `10.244.<n>.0/24`.
     octet: u8,
     /// Images present in the node's containerd (full references).
-    pub images: BTreeSet<String>,
+    pub images: VecSet<String>,
     /// host-local IPAM: the last address handed out, and those in use.
     last_ip: u8,
     ips: OctetSet,
     /// The serialized image puller is busy until then.
     pull_busy_until: Time,
     /// Pulls in flight: image → when its content is on the node.
-    in_flight: BTreeMap<String, Time>,
+    in_flight: VecMap<String, Time>,
 }
 
 /// Lines a container's log keeps (the runtime rotates older ones away); bytes likewise.
@@ -422,7 +422,7 @@ pub struct ContainerRuntime {
     pub readiness_ok: bool,
     pub liveness_ok: bool,
     /// Probe results the cluster computed for this instant (consumed by the probe tick).
-    probe_results: BTreeMap<ProbeKind, (Time, ProbeOutcome)>,
+    probe_results: VecMap<ProbeKind, (Time, ProbeOutcome)>,
     /// The current container's log, and the previous (terminated) one's.
     pub log: Vec<LogLine>,
     log_bytes: usize,
@@ -543,9 +543,9 @@ pub struct PodRuntime {
     restart_policy: String,
     grace_seconds: i64,
     /// Pod volume name → source, once the sandbox is up.
-    pub volumes: BTreeMap<String, MountSource>,
-    pub emptydirs: BTreeMap<String, FsTree>,
-    wakes: BTreeSet<Time>,
+    pub volumes: VecMap<String, MountSource>,
+    pub emptydirs: VecMap<String, FsTree>,
+    wakes: VecSet<Time>,
     /// Set by a sync that left the pod waiting for its volumes and changed nothing: what it
     /// read ([`volume_inputs`]). While those are unchanged (and no deadline is due) the next
     /// sync would repeat it exactly, so it is skipped. Cleared by every sync and every outside
@@ -598,21 +598,21 @@ type PodKey = (String, String, String);
 #[derive(Debug, Clone)]
 pub struct Kubelets {
     rng: Rng,
-    nodes: BTreeMap<String, NodeAgent>,
-    pods: BTreeMap<PodKey, PodRuntime>,
+    nodes: VecMap<String, NodeAgent>,
+    pods: VecMap<PodKey, PodRuntime>,
     /// Extra seconds for pulls of an image (full reference) — the SlowImagePull fault.
-    slow_pulls: BTreeMap<String, u32>,
+    slow_pulls: VecMap<String, u32>,
     /// (namespace, pod) with a runtime still waiting for its volumes, kept by `sync_pod` (the
     /// only place runtimes appear, disappear or get their volumes): a Node/PVC/PV event wakes
     /// exactly these, in this order, without walking every runtime.
-    volume_waiting: BTreeSet<(String, String)>,
+    volume_waiting: VecSet<(String, String)>,
     /// The pods of `volume_waiting` not known to have a kubelet reconcile pending. A wake of
     /// every waiting pod enqueues a reconcile at `now + latency`, which the timer queue drops
     /// for a pod with one pending no later than that; after a wake every waiting pod has one,
     /// at or before any later wake's time (time only moves forward), until it runs
     /// (`reconcile_popped`). So a wake needs to enqueue only these — the same timers, pushed
     /// in the same order, without walking every waiting pod on every claim or volume event.
-    volume_unarmed: BTreeSet<(String, String)>,
+    volume_unarmed: VecSet<(String, String)>,
     /// Containers started since the cluster last looked: (namespace, pod, uid, container
     /// index). The cluster runs their main command through the userland (`crate::exec`).
     started_mains: Vec<(String, String, String, usize)>,
@@ -678,11 +678,11 @@ impl Kubelets {
     pub fn new(seed: u64) -> Kubelets {
         Kubelets {
             rng: Rng::new(seed ^ 0x0CB1_E7E5),
-            nodes: BTreeMap::new(),
-            pods: BTreeMap::new(),
-            slow_pulls: BTreeMap::new(),
-            volume_waiting: BTreeSet::new(),
-            volume_unarmed: BTreeSet::new(),
+            nodes: VecMap::new(),
+            pods: VecMap::new(),
+            slow_pulls: VecMap::new(),
+            volume_waiting: VecSet::new(),
+            volume_unarmed: VecSet::new(),
             started_mains: Vec::new(),
         }
     }
@@ -752,7 +752,7 @@ impl Kubelets {
     }
 
     fn agent<'a>(
-        nodes: &'a mut BTreeMap<String, NodeAgent>,
+        nodes: &'a mut VecMap<String, NodeAgent>,
         rng: &mut Rng,
         api: &ApiServer,
         name: &str,
@@ -764,13 +764,13 @@ impl Kubelets {
                 NodeAgent {
                     down: false,
                     octet: octet_of(node),
-                    images: BTreeSet::new(),
+                    images: VecSet::new(),
                     // host-local hands out addresses in order from the range start (.2 after
                     // the gateway); a seeded offset varies them between seeds.
                     last_ip: 1 + rng.below(8) as u8,
                     ips: OctetSet::default(),
                     pull_busy_until: Time(0),
-                    in_flight: BTreeMap::new(),
+                    in_flight: VecMap::new(),
                 },
             );
         }
@@ -983,7 +983,7 @@ impl Kubelets {
                         message: Some(m.into()),
                     }
                 };
-                let old: BTreeMap<String, NodeCondition> = crate::sort::map_from(
+                let old: VecMap<String, NodeCondition> = crate::sort::map_from(
                     node.status
                         .conditions
                         .iter()
@@ -1032,7 +1032,7 @@ impl Kubelets {
                 }
             }
         }
-        let mut keys: BTreeSet<ObjectRef> = crate::sort::set_from(
+        let mut keys: VecSet<ObjectRef> = crate::sort::set_from(
             ctx.api
                 .list::<Pod>(None)
                 .filter(|p| p.spec.node_name.as_deref() == Some(node_name))
@@ -1210,7 +1210,7 @@ impl Kubelets {
                     readiness: ProbeRt::new(c.readiness_probe.clone()),
                     readiness_ok: true,
                     liveness_ok: true,
-                    probe_results: BTreeMap::new(),
+                    probe_results: VecMap::new(),
                     log: Vec::new(),
                     log_bytes: 0,
                     previous_log: None,
@@ -1240,9 +1240,9 @@ impl Kubelets {
                 .clone()
                 .unwrap_or_else(|| "Always".into()),
             grace_seconds: pod.spec.termination_grace_period_seconds.unwrap_or(30),
-            volumes: BTreeMap::new(),
-            emptydirs: BTreeMap::new(),
-            wakes: BTreeSet::new(),
+            volumes: VecMap::new(),
+            emptydirs: VecMap::new(),
+            wakes: VecSet::new(),
             volume_check: None,
         }
     }
@@ -2167,8 +2167,8 @@ fn volume_sources(
     api: &ApiServer,
     pod: &Pod,
     node: &str,
-) -> Result<BTreeMap<String, MountSource>, Vec<String>> {
-    let mut out = BTreeMap::new();
+) -> Result<VecMap<String, MountSource>, Vec<String>> {
+    let mut out = VecMap::new();
     let mut missing = Vec::new();
     // `volumesAttached` is read only for a volume that needs attaching, and scanned in place
     // (a waiting pod is re-checked often; the list holds up to a node's 110 pods' volumes).

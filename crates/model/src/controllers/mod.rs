@@ -17,9 +17,10 @@ use crate::api::{ApiServer, WatchEvent};
 use crate::objects::{Event, EventSource, InvolvedObject, Kind, Object, ObjectMeta, ObjectRef};
 use crate::reason::{Reason, ReasonLog};
 use crate::time::Time;
+use crate::vecmap::VecSet;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap};
 
 /// Every controller of the simulated cluster. Order is the order in which they see each
 /// watch event (and so the tie-break of reconciles scheduled for the same instant).
@@ -80,7 +81,7 @@ pub struct Timers {
     /// event-driven enqueue coalesces into a reconcile already pending at or before its time
     /// (that run will see the new state), while a delayed requeue (`AddAfter`) survives an
     /// earlier run: it exists because time itself must pass (minReadySeconds, back-off).
-    queued: HashMap<(ControllerId, ObjectRef), BTreeSet<Time>>,
+    queued: HashMap<(ControllerId, ObjectRef), VecSet<Time>>,
 }
 
 impl Timers {
@@ -362,7 +363,7 @@ pub trait Controller {
 
 /// Keys touched by a set of watch events, deduplicated, in first-seen order.
 pub fn dedupe(keys: Vec<ObjectRef>) -> Vec<ObjectRef> {
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::new();
     keys.into_iter()
         .filter(|k| seen.insert(k.clone()))
         .collect()

@@ -13,8 +13,8 @@ use crate::api::{ApiServer, DeleteOptions, WatchEvent};
 use crate::objects::{Kind, Node, NodeCondition, Object, ObjectRef, Pod, PodCondition, Taint};
 use crate::reason::Reason;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// `--node-monitor-grace-period` default in v1.34.
@@ -69,7 +69,7 @@ impl NodeLifecycleReason {
 #[derive(Debug, Clone, Default)]
 pub struct NodeLifecycle {
     /// Nodes whose kubelet went silent, and the time of its last lease renewal.
-    silent_since: BTreeMap<String, Time>,
+    silent_since: VecMap<String, Time>,
 }
 
 fn node_key(name: &str) -> ObjectRef {

@@ -17,8 +17,8 @@ use crate::objects::{
 };
 use crate::rng::Rng;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// Why the scheduler acted or waited.
@@ -87,8 +87,8 @@ struct Queued {
 /// claim or volume event costs O(1) however many pods wait.
 #[derive(Debug, Clone, Default)]
 struct SchedulingQueue {
-    by_seq: BTreeMap<u64, (ObjectRef, Queued)>,
-    seq_of: BTreeMap<ObjectRef, u64>,
+    by_seq: VecMap<u64, (ObjectRef, Queued)>,
+    seq_of: VecMap<ObjectRef, u64>,
     next_seq: u64,
     epoch: u64,
 }
@@ -168,11 +168,11 @@ struct Assumed {
 pub struct Scheduler {
     rng: Rng,
     queue: SchedulingQueue,
-    assumed: BTreeMap<ObjectRef, Assumed>,
+    assumed: VecMap<ObjectRef, Assumed>,
     /// The scheduler cache's bound pods: non-terminal pods assigned to a node, with their
     /// requests, summed per node — kept from watch events instead of a list per pass.
-    bound: BTreeMap<ObjectRef, (String, NodeLoad)>,
-    node_load: BTreeMap<String, NodeLoad>,
+    bound: VecMap<ObjectRef, (String, NodeLoad)>,
+    node_load: VecMap<String, NodeLoad>,
 }
 
 impl Default for Scheduler {
@@ -186,9 +186,9 @@ impl Scheduler {
         Scheduler {
             rng: Rng::new(seed ^ 0x5C4E_D01E),
             queue: SchedulingQueue::default(),
-            assumed: BTreeMap::new(),
-            bound: BTreeMap::new(),
-            node_load: BTreeMap::new(),
+            assumed: VecMap::new(),
+            bound: VecMap::new(),
+            node_load: VecMap::new(),
         }
     }
 
@@ -357,7 +357,7 @@ enum Outcome {
 struct Snapshot {
     nodes: Vec<std::sync::Arc<Object>>,
     /// Non-terminal pods per node (bound + assumed), and their summed requests.
-    load: BTreeMap<String, NodeLoad>,
+    load: VecMap<String, NodeLoad>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -370,8 +370,8 @@ struct NodeLoad {
 impl Snapshot {
     fn take(
         api: &ApiServer,
-        bound: &BTreeMap<String, NodeLoad>,
-        assumed: &BTreeMap<ObjectRef, Assumed>,
+        bound: &VecMap<String, NodeLoad>,
+        assumed: &VecMap<ObjectRef, Assumed>,
     ) -> Snapshot {
         let nodes: Vec<std::sync::Arc<Object>> =
             api.list_objects(Kind::Node, None).cloned().collect();
@@ -672,9 +672,9 @@ impl Scheduler {
             return Outcome::Failed;
         }
         let mut feasible: Vec<(u64, String)> = Vec::new();
-        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        let mut reasons: VecMap<String, usize> = VecMap::new();
         // String keys (same order as &str): one B-tree instantiation less in the wasm.
-        let mut preemption: BTreeMap<String, usize> = BTreeMap::new();
+        let mut preemption: VecMap<String, usize> = VecMap::new();
         for node in snap
             .nodes
             .iter()
@@ -839,8 +839,8 @@ impl Scheduler {
 /// DefaultPreemption, joined by ", ".
 fn fit_error(
     n_all: usize,
-    reasons: &BTreeMap<String, usize>,
-    preemption: &BTreeMap<String, usize>,
+    reasons: &VecMap<String, usize>,
+    preemption: &VecMap<String, usize>,
     pod: &Pod,
 ) -> String {
     // sort.Strings over "<count> <reason>".

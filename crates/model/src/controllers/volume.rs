@@ -19,9 +19,9 @@ use crate::reason::Reason;
 use crate::rng::Rng;
 use crate::storage_data::VolumeData;
 use crate::time::Time;
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
@@ -128,21 +128,21 @@ pub struct VolumeController {
     pub data: VolumeData,
     rng: Rng,
     /// pv → node it is attached to (at most one: every disk here is ReadWriteOnce).
-    attachments: BTreeMap<String, String>,
+    attachments: VecMap<String, String>,
     /// pv → (node, when) an attach in progress completes.
-    attaching: BTreeMap<String, (String, Time)>,
+    attaching: VecMap<String, (String, Time)>,
     /// pv → since when no pod on its (unhealthy) node uses it.
-    unused_since: BTreeMap<String, Time>,
+    unused_since: VecMap<String, Time>,
     /// Claims whose provisioning has started (uid).
-    provisioning: BTreeSet<String>,
+    provisioning: VecSet<String>,
     /// Pods already told about a Multi-Attach error (uid).
-    multi_attach_warned: BTreeSet<String>,
+    multi_attach_warned: VecSet<String>,
     /// Volumes with an attach sync already queued (dedupes the timer).
-    attach_queued: BTreeSet<String>,
+    attach_queued: VecSet<String>,
     /// `attachments` by node (a Node event concerns only the volumes attached there).
-    attached_by_node: BTreeMap<String, BTreeSet<String>>,
+    attached_by_node: VecMap<String, VecSet<String>>,
     /// (namespace, claim) → pods naming it, from the watch (instead of listing the namespace).
-    claim_users: BTreeMap<(String, String), BTreeSet<String>>,
+    claim_users: VecMap<(String, String), VecSet<String>>,
 }
 
 impl Default for VolumeController {
@@ -180,14 +180,14 @@ impl VolumeController {
         VolumeController {
             data: VolumeData::default(),
             rng: Rng::new(seed ^ 0x0DA7_A5E7),
-            attachments: BTreeMap::new(),
-            attaching: BTreeMap::new(),
-            unused_since: BTreeMap::new(),
-            provisioning: BTreeSet::new(),
-            multi_attach_warned: BTreeSet::new(),
-            attach_queued: BTreeSet::new(),
-            attached_by_node: BTreeMap::new(),
-            claim_users: BTreeMap::new(),
+            attachments: VecMap::new(),
+            attaching: VecMap::new(),
+            unused_since: VecMap::new(),
+            provisioning: VecSet::new(),
+            multi_attach_warned: VecSet::new(),
+            attach_queued: VecSet::new(),
+            attached_by_node: VecMap::new(),
+            claim_users: VecMap::new(),
         }
     }
 
@@ -228,7 +228,7 @@ impl VolumeController {
     }
 
     /// Which node each attached volume is attached to.
-    pub fn attachments(&self) -> &BTreeMap<String, String> {
+    pub fn attachments(&self) -> &VecMap<String, String> {
         &self.attachments
     }
 }
@@ -531,7 +531,7 @@ impl VolumeController {
             String::new(),
         );
         meta.finalizers.push(PV_PROTECTION.into());
-        let mut capacity = BTreeMap::new();
+        let mut capacity = VecMap::new();
         capacity.insert(
             "storage".to_string(),
             json!(pvc.requested_storage().unwrap_or_else(|| "1Gi".into())),

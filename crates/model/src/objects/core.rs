@@ -4,8 +4,8 @@
 use super::meta::ObjectMeta;
 use super::pod::Toleration;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 json_struct! {
@@ -70,8 +70,8 @@ impl Taint {
 json_struct! {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NodeStatus + extra {
-        pub capacity: BTreeMap<String, String> => "capacity" if BTreeMap::is_empty;
-        pub allocatable: BTreeMap<String, String> => "allocatable" if BTreeMap::is_empty;
+        pub capacity: VecMap<String, String> => "capacity" if VecMap::is_empty;
+        pub allocatable: VecMap<String, String> => "allocatable" if VecMap::is_empty;
         pub conditions: Vec<NodeCondition> => "conditions" if Vec::is_empty;
         pub addresses: Vec<NodeAddress> => "addresses" if Vec::is_empty;
         pub node_info: Option<Value> => "nodeInfo" if Option::is_none;
@@ -127,7 +127,7 @@ json_struct! {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ServiceSpec + extra {
         pub ports: Vec<ServicePort> => "ports" if Vec::is_empty;
-        pub selector: BTreeMap<String, String> => "selector" if BTreeMap::is_empty;
+        pub selector: VecMap<String, String> => "selector" if VecMap::is_empty;
         pub cluster_ip: Option<String> => "clusterIP" if Option::is_none;
         pub cluster_ips: Vec<String> => "clusterIPs" if Vec::is_empty;
         pub type_: Option<String> => "type" if Option::is_none;
@@ -244,14 +244,14 @@ json_struct! {
 json_struct! {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceQuotaSpec + extra {
-        pub hard: BTreeMap<String, Value> => "hard" if BTreeMap::is_empty;
+        pub hard: VecMap<String, Value> => "hard" if VecMap::is_empty;
     }
 }
 
 json_struct! {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceQuotaStatus {
-        pub hard: BTreeMap<String, Value> => "hard" if BTreeMap::is_empty;
-        pub used: BTreeMap<String, Value> => "used" if BTreeMap::is_empty;
+        pub hard: VecMap<String, Value> => "hard" if VecMap::is_empty;
+        pub used: VecMap<String, Value> => "used" if VecMap::is_empty;
     }
 }

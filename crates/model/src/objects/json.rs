@@ -65,8 +65,8 @@ json_via_serde!(
     i32,
     i64,
     crate::time::Time,
-    std::collections::BTreeMap<String, String>,
-    std::collections::BTreeMap<String, Value>,
+    crate::vecmap::VecMap<String, String>,
+    crate::vecmap::VecMap<String, Value>,
 );
 
 impl Json for Value {

@@ -1,10 +1,10 @@
 //! Object metadata, owner references and label selectors (`metav1`).
 
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
-pub type Labels = BTreeMap<String, String>;
+pub type Labels = VecMap<String, String>;
 
 fn is_zero_i64(v: &i64) -> bool {
     *v == 0
@@ -23,8 +23,8 @@ json_struct! {
         pub creation_timestamp: Option<Time> => "creationTimestamp" if Option::is_none;
         pub deletion_timestamp: Option<Time> => "deletionTimestamp" if Option::is_none;
         pub deletion_grace_period_seconds: Option<i64> => "deletionGracePeriodSeconds" if Option::is_none;
-        pub labels: Labels => "labels" if BTreeMap::is_empty;
-        pub annotations: BTreeMap<String, String> => "annotations" if BTreeMap::is_empty;
+        pub labels: Labels => "labels" if VecMap::is_empty;
+        pub annotations: VecMap<String, String> => "annotations" if VecMap::is_empty;
         pub owner_references: Vec<OwnerReference> => "ownerReferences" if Vec::is_empty;
         pub finalizers: Vec<String> => "finalizers" if Vec::is_empty;
     }
@@ -70,7 +70,7 @@ json_struct! {
 json_struct! {
     #[derive(Debug, Clone, PartialEq, Eq, Default)]
     pub struct LabelSelector {
-        pub match_labels: Labels => "matchLabels" if BTreeMap::is_empty;
+        pub match_labels: Labels => "matchLabels" if VecMap::is_empty;
         pub match_expressions: Vec<LabelSelectorRequirement> => "matchExpressions" if Vec::is_empty;
     }
 }

@@ -3,9 +3,9 @@
 
 use super::meta::ObjectMeta;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 json_struct! {
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -33,7 +33,7 @@ json_struct! {
         pub hostname: Option<String> => "hostname" if Option::is_none;
         pub subdomain: Option<String> => "subdomain" if Option::is_none;
         pub node_name: Option<String> => "nodeName" if Option::is_none;
-        pub node_selector: BTreeMap<String, String> => "nodeSelector" if BTreeMap::is_empty;
+        pub node_selector: VecMap<String, String> => "nodeSelector" if VecMap::is_empty;
         pub restart_policy: Option<String> => "restartPolicy" if Option::is_none;
         pub termination_grace_period_seconds: Option<i64> => "terminationGracePeriodSeconds" if Option::is_none;
         pub active_deadline_seconds: Option<i64> => "activeDeadlineSeconds" if Option::is_none;

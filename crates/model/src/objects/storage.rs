@@ -2,8 +2,8 @@
 
 use super::meta::ObjectMeta;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 json_struct! {
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -28,8 +28,8 @@ json_struct! {
 json_struct! {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceRequirements {
-        pub requests: BTreeMap<String, Value> => "requests" if BTreeMap::is_empty;
-        pub limits: BTreeMap<String, Value> => "limits" if BTreeMap::is_empty;
+        pub requests: VecMap<String, Value> => "requests" if VecMap::is_empty;
+        pub limits: VecMap<String, Value> => "limits" if VecMap::is_empty;
     }
 }
 
@@ -38,7 +38,7 @@ json_struct! {
     pub struct PvcStatus {
         pub phase: Option<String> => "phase" if Option::is_none;
         pub access_modes: Vec<String> => "accessModes" if Vec::is_empty;
-        pub capacity: BTreeMap<String, Value> => "capacity" if BTreeMap::is_empty;
+        pub capacity: VecMap<String, Value> => "capacity" if VecMap::is_empty;
     }
 }
 
@@ -72,7 +72,7 @@ json_struct! {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PvSpec + extra {
         pub access_modes: Vec<String> => "accessModes" if Vec::is_empty;
-        pub capacity: BTreeMap<String, Value> => "capacity" if BTreeMap::is_empty;
+        pub capacity: VecMap<String, Value> => "capacity" if VecMap::is_empty;
         pub claim_ref: Option<ClaimRef> => "claimRef" if Option::is_none;
         pub persistent_volume_reclaim_policy: Option<String> => "persistentVolumeReclaimPolicy" if Option::is_none;
         pub storage_class_name: Option<String> => "storageClassName" if Option::is_none;

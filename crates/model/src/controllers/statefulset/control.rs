@@ -19,7 +19,7 @@ use crate::objects::{
     ControllerRevision, IntOrString, Kind, Object, Pod, StatefulSet, StatefulSetStatus, Typed,
 };
 use crate::time::Time;
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::sync::Arc;
 
 /// upstream `MaxBatchSize`: the largest slow-start batch.
@@ -144,7 +144,7 @@ pub fn update_stateful_set(
     count_status(&mut status, &r, &all);
 
     // Partition into replicas (in range, by ordinal) and condemned (descending ordinal).
-    let mut replicas: BTreeMap<i64, &Pod> = BTreeMap::new();
+    let mut replicas: VecMap<i64, &Pod> = VecMap::new();
     let mut condemned: Vec<&Pod> = Vec::new();
     for p in &all {
         let ord = ordinal_of(&p.metadata.name);
@@ -198,7 +198,7 @@ pub fn update_stateful_set(
     }
 
     let recount =
-        |status: &mut StatefulSetStatus, replicas: &BTreeMap<i64, &Pod>, condemned: &[&Pod]| {
+        |status: &mut StatefulSetStatus, replicas: &VecMap<i64, &Pod>, condemned: &[&Pod]| {
             let list: Vec<&Pod> = replicas
                 .values()
                 .copied()
@@ -417,7 +417,7 @@ fn rolling_update_ordinal(
 fn rolling_update_max_unavailable(
     ctx: &mut Ctx<'_>,
     r: &Round<'_>,
-    replicas: &BTreeMap<i64, &Pod>,
+    replicas: &VecMap<i64, &Pod>,
     partition: i64,
     status: &mut StatefulSetStatus,
 ) -> Result<(), String> {
@@ -791,7 +791,7 @@ pub fn update_stateful_set_fast(
     idx.counts.write_to(&mut status);
     // The full walk reads the pods as claimed at the start of the sync; a pod is only written
     // while its own ordinal is processed, so fetching on first use and keeping it is the same.
-    let mut snapshot: BTreeMap<i64, Option<Arc<Object>>> = BTreeMap::new();
+    let mut snapshot: VecMap<i64, Option<Arc<Object>>> = VecMap::new();
     let mut fetch = |api: &ApiServer, ord: i64| -> Option<Arc<Object>> {
         snapshot
             .entry(ord)

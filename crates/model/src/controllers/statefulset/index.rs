@@ -15,12 +15,12 @@
 use super::utils::{self, ordinal_of};
 use crate::api::ApiServer;
 use crate::objects::{LabelSelector, Pod, StatefulSet, StatefulSetStatus};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 /// Disjoint runs of integers, `lo → hi` inclusive.
 #[derive(Debug, Clone, Default)]
 pub struct RunSet {
-    runs: BTreeMap<i64, i64>,
+    runs: VecMap<i64, i64>,
 }
 
 impl RunSet {
@@ -150,13 +150,13 @@ struct Member {
 pub struct SetIndex {
     uid: String,
     /// Candidates to re-classify at the next sync (the watch saw them change).
-    dirty_claims: BTreeSet<String>,
+    dirty_claims: VecSet<String>,
     /// Claimed pods to re-qualify (quietness, counts) at the next fast sync.
-    dirty_members: BTreeSet<String>,
-    claimed: BTreeSet<String>,
-    actions: BTreeSet<String>,
+    dirty_members: VecSet<String>,
+    claimed: VecSet<String>,
+    actions: VecSet<String>,
     key: Option<QuietKey>,
-    members: BTreeMap<String, Member>,
+    members: VecMap<String, Member>,
     /// Ordinals in range with a claimed pod.
     pub existing: RunSet,
     /// Ordinals whose replica `processReplica` would pass over without a word.
@@ -167,11 +167,11 @@ pub struct SetIndex {
     /// nothing to fix): a superset of `quiet`.
     pub quiet_parallel: RunSet,
     /// Claimed pods with an ordinal outside the range.
-    pub condemned: BTreeSet<i64>,
+    pub condemned: VecSet<i64>,
     /// Summed counts of claimed pods with an ordinal ≥ 0 (replicas and condemned).
     pub counts: Counts,
     /// Revision label → claimed pods carrying it (`truncateHistory`'s live revisions).
-    revisions: BTreeMap<String, usize>,
+    revisions: VecMap<String, usize>,
 }
 
 impl SetIndex {

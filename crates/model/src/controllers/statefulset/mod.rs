@@ -20,9 +20,10 @@ pub use reason::{PodState, StsReason};
 use super::{Controller, ControllerId, Ctx, TAG_RECONCILE};
 use crate::api::{ApiServer, StatusReason, WatchEvent, WatchEventType};
 use crate::objects::{ControllerRevision, Kind, Object, ObjectRef, Pod, StatefulSet, Typed};
+use crate::vecmap::VecSet;
 use pod_control::{why, ACTOR};
 use revisions::as_revision;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Where the index files a pod.
@@ -42,9 +43,9 @@ type NsName = (String, String);
 #[derive(Debug, Clone, Default)]
 pub struct StatefulSetController {
     /// (ns, set name from the controllerRef) → {(ordinal, pod)}.
-    owned: HashMap<NsName, BTreeSet<(i64, String)>>,
+    owned: HashMap<NsName, VecSet<(i64, String)>>,
     /// (ns, parent name from the pod's own name) → {(ordinal, pod)} of orphan pods.
-    orphans: HashMap<NsName, BTreeSet<(i64, String)>>,
+    orphans: HashMap<NsName, VecSet<(i64, String)>>,
     /// (ns, pod) → where it is filed.
     filed: HashMap<NsName, Filed>,
     /// Consecutive failed syncs per set (the workqueue rate limiter).
@@ -54,7 +55,7 @@ pub struct StatefulSetController {
     /// Per-set incremental state (see `index`): syncs walk only what changed.
     indexes: HashMap<ObjectRef, index::SetIndex>,
     /// Sets whose periodic resync timer is armed.
-    resync_armed: BTreeSet<ObjectRef>,
+    resync_armed: VecSet<ObjectRef>,
     /// Per-set memo of the revision steps of a sync (see `revisions::RevisionCache`).
     revision_caches: HashMap<ObjectRef, revisions::RevisionCache>,
 }
@@ -269,7 +270,7 @@ impl StatefulSetController {
         key: &ObjectRef,
         from_index: bool,
         pods: &[Arc<Object>],
-    ) -> BTreeSet<String> {
+    ) -> VecSet<String> {
         match self.indexes.get(key) {
             Some(idx) if from_index => {
                 crate::sort::set_from(idx.live_revisions().map(str::to_string))
@@ -707,7 +708,7 @@ fn update_status(
 fn truncate_history(
     ctx: &mut Ctx<'_>,
     set: &StatefulSet,
-    pod_revisions: &BTreeSet<String>,
+    pod_revisions: &VecSet<String>,
     revisions: &[Arc<Object>],
     current: Option<&ControllerRevision>,
     update: Option<&ControllerRevision>,
@@ -716,7 +717,7 @@ fn truncate_history(
     if limit < 0 {
         return;
     }
-    let mut live: BTreeSet<&str> = BTreeSet::new();
+    let mut live: VecSet<&str> = VecSet::new();
     live.extend(current.map(|r| r.metadata.name.as_str()));
     live.extend(update.map(|r| r.metadata.name.as_str()));
     live.extend(pod_revisions.iter().map(String::as_str));
