@@ -23,11 +23,13 @@ pub const GOAL_BROTLI: usize = 200_000;
 /// commit measures up to ≈ 0.9 kB apart when built from different checkout paths (the path is in
 /// every crate's symbol hash, which changes the link order: 765 079 bytes here, 765 335 in a
 /// fresh clone; 764 087 vs 764 963 in session 4), and a gate must not flip on that. CI fails above this
-/// ratchet so the bundle cannot grow unnoticed. Lowered to 725 kB in session 6: ordered maps and
-/// sets as sorted vectors instead of B-trees (`ordinal_model::vecmap`), 765.5 → 723.0 kB; the
-/// 2 kB above it are the checkout-path tolerance. Keep ratcheting; lower it with every size cut until it is back at
+/// ratchet so the bundle cannot grow unnoticed. Lowered to 731.5 kB in session 6: ordered maps
+/// and sets as sorted vectors instead of B-trees (`ordinal_model::vecmap`), 765.5 → 729.4 kB
+/// (723.0 with every map converted; three per-pod maps that thousands of replicas update stay
+/// B-trees for speed, +6.4 kB); the 2 kB above it are the checkout-path tolerance. Keep
+/// ratcheting; lower it with every size cut until it is back at
 /// `BUDGET_BROTLI` (tracked in the foundation issue's closing note).
-pub const INTERIM_CEILING_BROTLI: usize = 725_000;
+pub const INTERIM_CEILING_BROTLI: usize = 731_500;
 
 pub fn run() -> Result {
     let dist = root().join("dist");

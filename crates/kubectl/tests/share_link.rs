@@ -106,7 +106,7 @@ fn tampered_links_say_so() {
     let f = sample_fragment();
     let orig = share::decode(&f).unwrap();
     let bytes = f.as_bytes();
-    let mut kinds = ordinal_model::vecmap::VecMap::new();
+    let mut kinds = std::collections::BTreeMap::new();
     for i in 4..f.len() {
         let mut t = bytes.to_vec();
         t[i] = if t[i] == b'A' { b'B' } else { b'A' };

@@ -6,8 +6,9 @@
 //! the code before wasm-opt. A sorted `Vec` needs a binary search and a `memmove`; its code per
 //! type is a fraction of that. The maps here are small (labels, annotations, per-node and
 //! per-set indexes of at most a few hundred entries), where a sorted `Vec` is also at least as
-//! fast. The apiserver's object store keeps `BTreeMap` (thousands of events inserted in the
-//! middle).
+//! fast. Maps with thousands of entries inserted and removed in the middle keep `BTreeMap`: the
+//! apiserver's object store, and the kubelets', StatefulSet index's and endpoints controller's
+//! per-pod maps (measured: 15–50 % slower at 2 000–10 000 replicas as sorted `Vec`s).
 //!
 //! The API is the subset of `BTreeMap`/`BTreeSet` the workspace uses, with the same meaning:
 //! iteration in key order, `insert` returning the value it replaced (and keeping the key that

@@ -48,9 +48,9 @@ use ordinal_model::dns::{self, RecordType};
 use ordinal_model::objects::{ControllerRevision, Node, PersistentVolumeClaim, Pod, StatefulSet};
 use ordinal_model::reason::Reason;
 use ordinal_model::rng::Rng;
-use ordinal_model::vecmap::{VecMap, VecSet};
 use ordinal_model::{Cluster, Fault, Input, Kind, Object, PatchType, Profile, Time};
 use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 const WEB_YAML: &str = include_str!("../../../www/manifests/web.yaml");
@@ -375,19 +375,19 @@ struct Checker {
     step: usize,
     rv: u64,
     reason_seq: u64,
-    pods: VecMap<String, Arc<Object>>,
+    pods: BTreeMap<String, Arc<Object>>,
     /// Last watch event of each pod name (creation, change or removal).
-    pod_changed_at: VecMap<String, Time>,
+    pod_changed_at: BTreeMap<String, Time>,
     set: Option<Arc<Object>>,
-    claims: VecMap<String, Arc<Object>>,
+    claims: BTreeMap<String, Arc<Object>>,
     /// Last pod/set/claim write.
     last_activity: Time,
     /// Pod uids the user force-deleted: their containers may outlive the API object
     /// (at-most-one is waived for them, §3.4).
-    force_deleted: VecSet<String>,
+    force_deleted: BTreeSet<String>,
     /// This step's user deletions.
-    user_deleted_pods: VecSet<String>,
-    user_deleted_claims: VecSet<String>,
+    user_deleted_pods: BTreeSet<String>,
+    user_deleted_claims: BTreeSet<String>,
 }
 
 macro_rules! fail {
@@ -416,8 +416,8 @@ impl Checker {
     /// Everything that happened during the step, event by event.
     fn check_log(&mut self, c: &Cluster) {
         // Deletions the controllers explain in the reason log.
-        let mut explained: VecSet<String> = VecSet::new();
-        let mut for_update: VecMap<String, i32> = VecMap::new();
+        let mut explained: BTreeSet<String> = BTreeSet::new();
+        let mut for_update: BTreeMap<String, i32> = BTreeMap::new();
         for r in c.reasons().since(self.reason_seq) {
             if r.object.kind != Kind::Pod {
                 continue;
@@ -508,8 +508,8 @@ impl Checker {
     fn check_pod_deletion(
         &self,
         p: &Pod,
-        explained: &VecSet<String>,
-        for_update: &VecMap<String, i32>,
+        explained: &BTreeSet<String>,
+        for_update: &BTreeMap<String, i32>,
     ) {
         let name = &p.metadata.name;
         if self.user_deleted_pods.contains(name) || explained.contains(name) {
@@ -613,7 +613,7 @@ impl Checker {
         if c.api.object_count() > MAX_OBJECTS {
             fail!(self, "{} objects", c.api.object_count());
         }
-        let pods: VecMap<&str, &Pod> = c
+        let pods: BTreeMap<&str, &Pod> = c
             .api
             .list::<Pod>(Some(NS))
             .map(|p| (p.metadata.name.as_str(), p))
@@ -637,8 +637,8 @@ impl Checker {
         }
 
         // At most one running container per identity, one node per mounted volume.
-        let mut running: VecMap<&str, Vec<(&str, &str)>> = VecMap::new();
-        let mut mounted: VecMap<&str, VecSet<&str>> = VecMap::new();
+        let mut running: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+        let mut mounted: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for (ns, name, rt) in c.kubelet.runtimes() {
             if ns != NS || self.force_deleted.contains(&rt.uid) {
                 continue;
@@ -669,7 +669,7 @@ impl Checker {
                 fail!(self, "volume {pv} mounted on {nodes:?} at once");
             }
         }
-        let mut attached: VecMap<String, String> = VecMap::new();
+        let mut attached: BTreeMap<String, String> = BTreeMap::new();
         for n in c.api.list::<Node>(None) {
             for v in n
                 .status
@@ -701,7 +701,7 @@ impl Checker {
                 .get(name)
                 .is_none_or(|t| t.plus_ms(DNS_LAG_MS) <= now)
         };
-        let mut records: VecSet<(String, String)> = VecSet::new();
+        let mut records: BTreeSet<(String, String)> = BTreeSet::new();
         for r in dns::records(&c.api) {
             if r.type_ != RecordType::A {
                 continue;
@@ -777,7 +777,7 @@ impl Checker {
     }
 
     /// `computeReplicaStatus` over the set's pods, compared with what the controller wrote.
-    fn check_status_matches_pods(&self, s: &StatefulSet, pods: &VecMap<&str, &Pod>, now: Time) {
+    fn check_status_matches_pods(&self, s: &StatefulSet, pods: &BTreeMap<&str, &Pod>, now: Time) {
         let min_ready = s.min_ready_seconds();
         let (mut replicas, mut ready, mut available, mut current, mut updated) = (0, 0, 0, 0, 0);
         for p in pods.values() {
@@ -843,7 +843,7 @@ struct Run {
     c: Cluster,
     /// The current operation's kind, and what the API said to each kind's inputs.
     label: &'static str,
-    stats: VecMap<&'static str, Tally>,
+    stats: BTreeMap<&'static str, Tally>,
     chk: Checker,
     svc: Value,
     base: Value,
@@ -871,7 +871,7 @@ impl Run {
         Run {
             c: Cluster::new(Profile::default(), seed),
             label: "setup",
-            stats: VecMap::new(),
+            stats: BTreeMap::new(),
             chk: Checker {
                 seed,
                 ..Default::default()

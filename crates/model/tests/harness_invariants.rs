@@ -17,9 +17,9 @@ use ordinal_model::controllers::statefulset::StsReason;
 use ordinal_model::objects::{Pod, StatefulSet};
 use ordinal_model::reason::Reason;
 use ordinal_model::rng::Rng;
-use ordinal_model::vecmap::VecMap;
 use ordinal_model::{Cluster, Kind, Object};
 use serde_json::json;
+use std::collections::BTreeMap;
 
 const IMAGES: [&str; 3] = [
     "registry.k8s.io/nginx-slim:0.8",
@@ -33,7 +33,7 @@ struct Checker {
     rv: u64,
     reason_seq: u64,
     /// Latest state of each pod (by name) and of the set, replayed from the log.
-    pods: VecMap<String, Pod>,
+    pods: BTreeMap<String, Pod>,
     set: Option<StatefulSet>,
 }
 

@@ -7,12 +7,12 @@ use nodes_common::*;
 use ordinal_model::dns::{self, RecordType};
 use ordinal_model::objects::*;
 use ordinal_model::rng::Rng;
-use ordinal_model::vecmap::VecMap;
 use ordinal_model::{Cluster, Fault, Input, Kind, Profile, Scenario};
+use std::collections::BTreeMap;
 
 fn check_invariants(c: &Cluster) {
     // DNS: every pod-name A record points at a Ready pod's current IP.
-    let pods: VecMap<String, &Pod> = c
+    let pods: BTreeMap<String, &Pod> = c
         .list::<Pod>(Some("default"))
         .into_iter()
         .map(|p| (p.metadata.name.clone(), p))
@@ -40,7 +40,7 @@ fn check_invariants(c: &Cluster) {
         }
     }
     // Attachments: each volume on at most one node.
-    let mut seen: VecMap<String, String> = VecMap::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for n in c.list::<Node>(None) {
         for v in n
             .status

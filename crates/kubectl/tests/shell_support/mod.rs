@@ -2,13 +2,13 @@
 #![allow(dead_code)]
 
 use ordinal_kubectl::shell::*;
-use ordinal_model::vecmap::{VecMap, VecSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Default)]
 pub struct FakeHost {
     pub now: u64,
-    pub files: VecMap<String, String>,
-    pub dirs: VecSet<String>,
+    pub files: BTreeMap<String, String>,
+    pub dirs: BTreeSet<String>,
     pub hostname: String,
     pub spawned: Vec<String>,
 }

@@ -14,6 +14,7 @@ use crate::reason::Reason;
 use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -230,7 +231,9 @@ struct SvcState {
     /// Rebuild everything from a fresh list at the next sync (new or changed service).
     full: bool,
     publish: bool,
-    pods: VecMap<String, PodView>,
+    /// A B-tree, not a `VecMap`: one entry per selected pod, taken out and put back on
+    /// every pod event.
+    pods: BTreeMap<String, PodView>,
     subsets: VecMap<String, SubsetIndex>,
     ready_names: VecSet<String>,
     not_ready_names: VecSet<String>,

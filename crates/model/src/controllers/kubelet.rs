@@ -26,6 +26,7 @@ use crate::time::Time;
 use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The kubelet's own timer: "advance this pod's runtime now".
@@ -599,7 +600,9 @@ type PodKey = (String, String, String);
 pub struct Kubelets {
     rng: Rng,
     nodes: VecMap<String, NodeAgent>,
-    pods: VecMap<PodKey, PodRuntime>,
+    /// A B-tree, not a `VecMap`: thousands of pods, and each sync takes its runtime out and
+    /// puts it back (a sorted `Vec` would move half the runtimes both times).
+    pods: BTreeMap<PodKey, PodRuntime>,
     /// Extra seconds for pulls of an image (full reference) — the SlowImagePull fault.
     slow_pulls: VecMap<String, u32>,
     /// (namespace, pod) with a runtime still waiting for its volumes, kept by `sync_pod` (the
@@ -679,7 +682,7 @@ impl Kubelets {
         Kubelets {
             rng: Rng::new(seed ^ 0x0CB1_E7E5),
             nodes: VecMap::new(),
-            pods: VecMap::new(),
+            pods: BTreeMap::new(),
             slow_pulls: VecMap::new(),
             volume_waiting: VecSet::new(),
             volume_unarmed: VecSet::new(),

@@ -7,18 +7,18 @@
 use ordinal_model::api::{DeleteOptions, Propagation, WatchEventType};
 use ordinal_model::objects::{Pod, PodCondition, StatefulSet, Typed};
 use ordinal_model::reason::Reason;
-use ordinal_model::vecmap::VecSet;
 use ordinal_model::{Cluster, Input, Kind, Object, PatchType, Profile};
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
 const ACTOR: &str = "fake-kubelet";
 
 pub struct FakeNodes {
     last_rv: u64,
     /// Pods that may need the fake kubelet's attention.
-    watch: VecSet<(String, String)>,
+    watch: BTreeSet<(String, String)>,
     /// Pods held not-ready (readiness probe failing).
-    pub unready: VecSet<(String, String)>,
+    pub unready: BTreeSet<(String, String)>,
     /// From bind to Running+Ready.
     pub start_delay_ms: u64,
     pub tick_ms: u64,
@@ -30,8 +30,8 @@ impl FakeNodes {
     pub fn new(c: &Cluster) -> FakeNodes {
         FakeNodes {
             last_rv: 0,
-            watch: VecSet::new(),
-            unready: VecSet::new(),
+            watch: BTreeSet::new(),
+            unready: BTreeSet::new(),
             start_delay_ms: 1_000,
             tick_ms: 100,
             workers: c.profile.workers().map(|n| n.name.clone()).collect(),

@@ -6,7 +6,7 @@ use ordinal_model::userland::{
     self, ContainerEnv, DirEntry, DnsRecord, DnsReply, Errno, FileKind, FsError, HttpOutcome,
     HttpRequest, ProcessInfo, QType, RData, Rcode, ServeRequest, Signal, Stat,
 };
-use ordinal_model::vecmap::VecMap;
+use std::collections::BTreeMap;
 
 pub const EPOCH_MS: u64 = 1_756_288_800_000;
 
@@ -24,7 +24,7 @@ pub struct Pod {
     pub ip: String,
     pub ready: bool,
     pub running: bool,
-    pub fs: VecMap<String, Node>,
+    pub fs: BTreeMap<String, Node>,
     pub mounts: Vec<String>,
     pub log: Vec<String>,
     pub procs: Vec<ProcessInfo>,
@@ -62,7 +62,7 @@ impl World {
         mount: Option<&str>,
         subdomain: Option<&str>,
     ) {
-        let mut fs = VecMap::new();
+        let mut fs = BTreeMap::new();
         let image_time = EPOCH_MS - 400 * 86_400_000; // the image was built long ago
         for f in userland::image_files(image) {
             fs.insert(
@@ -253,10 +253,10 @@ impl Env<'_> {
     fn pod(&self) -> &Pod {
         &self.world.pods[self.me]
     }
-    fn fs(&self) -> &VecMap<String, Node> {
+    fn fs(&self) -> &BTreeMap<String, Node> {
         &self.world.pods[self.me].fs
     }
-    fn fs_mut(&mut self) -> &mut VecMap<String, Node> {
+    fn fs_mut(&mut self) -> &mut BTreeMap<String, Node> {
         &mut self.world.pods[self.me].fs
     }
     fn mount_of(&self, p: &str) -> Option<String> {

@@ -16,6 +16,7 @@ use super::utils::{self, ordinal_of};
 use crate::api::ApiServer;
 use crate::objects::{LabelSelector, Pod, StatefulSet, StatefulSetStatus};
 use crate::vecmap::{VecMap, VecSet};
+use std::collections::BTreeMap;
 
 /// Disjoint runs of integers, `lo → hi` inclusive.
 #[derive(Debug, Clone, Default)]
@@ -156,7 +157,9 @@ pub struct SetIndex {
     claimed: VecSet<String>,
     actions: VecSet<String>,
     key: Option<QuietKey>,
-    members: VecMap<String, Member>,
+    /// A B-tree, not a `VecMap`: one entry per replica (10 000 in the scale benchmark),
+    /// inserted and removed as pods come and go.
+    members: BTreeMap<String, Member>,
     /// Ordinals in range with a claimed pod.
     pub existing: RunSet,
     /// Ordinals whose replica `processReplica` would pass over without a word.
