@@ -205,17 +205,7 @@ impl<K: Ord, V> VecMap<K, V> {
         Q: Ord + ?Sized,
         R: RangeBounds<Q>,
     {
-        let lo = match range.start_bound() {
-            Bound::Included(q) => self.entries.partition_point(|(k, _)| k.borrow() < q),
-            Bound::Excluded(q) => self.entries.partition_point(|(k, _)| k.borrow() <= q),
-            Bound::Unbounded => 0,
-        };
-        let hi = match range.end_bound() {
-            Bound::Included(q) => self.entries.partition_point(|(k, _)| k.borrow() <= q),
-            Bound::Excluded(q) => self.entries.partition_point(|(k, _)| k.borrow() < q),
-            Bound::Unbounded => self.entries.len(),
-        };
-        (lo, hi.max(lo))
+        bounds(&self.entries, |(k, _)| k.borrow(), range)
     }
     /// Moves every entry of `other` into `self` (`other`'s value wins for a shared key).
     pub fn append(&mut self, other: &mut Self) {
@@ -439,6 +429,25 @@ where
     }
 }
 
+/// The index range of the sorted `items` whose keys fall in `range`.
+fn bounds<T, Q, R>(items: &[T], key: impl Fn(&T) -> &Q, range: R) -> (usize, usize)
+where
+    Q: Ord + ?Sized,
+    R: RangeBounds<Q>,
+{
+    let lo = match range.start_bound() {
+        Bound::Included(q) => items.partition_point(|t| key(t) < q),
+        Bound::Excluded(q) => items.partition_point(|t| key(t) <= q),
+        Bound::Unbounded => 0,
+    };
+    let hi = match range.end_bound() {
+        Bound::Included(q) => items.partition_point(|t| key(t) <= q),
+        Bound::Excluded(q) => items.partition_point(|t| key(t) < q),
+        Bound::Unbounded => items.len(),
+    };
+    (lo, hi.max(lo))
+}
+
 /// An ordered set stored as a sorted `Vec` of unique items.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VecSet<T> {
@@ -554,17 +563,8 @@ impl<T: Ord> VecSet<T> {
         Q: Ord + ?Sized,
         R: RangeBounds<Q>,
     {
-        let lo = match range.start_bound() {
-            Bound::Included(q) => self.items.partition_point(|t| t.borrow() < q),
-            Bound::Excluded(q) => self.items.partition_point(|t| t.borrow() <= q),
-            Bound::Unbounded => 0,
-        };
-        let hi = match range.end_bound() {
-            Bound::Included(q) => self.items.partition_point(|t| t.borrow() <= q),
-            Bound::Excluded(q) => self.items.partition_point(|t| t.borrow() < q),
-            Bound::Unbounded => self.items.len(),
-        };
-        self.items[lo..hi.max(lo)].iter()
+        let (lo, hi) = bounds(&self.items, |t| t.borrow(), range);
+        self.items[lo..hi].iter()
     }
     pub fn is_subset(&self, other: &VecSet<T>) -> bool {
         self.iter().all(|t| other.contains(t))

@@ -64,8 +64,10 @@ const MAX_BACKOFF_MS: u64 = 10_000;
 const MAX_UNSCHEDULABLE_MS: u64 = 5 * 60 * 1000;
 /// PreBind's `bindTimeoutSeconds` for volume binding.
 const VOLUME_BIND_TIMEOUT_MS: u64 = 600_000;
-/// How many pods one queue pass attempts (a pass is re-run right after if more wait).
-const PODS_PER_PASS: usize = 200;
+/// How many pods one queue pass attempts (a pass is re-run 1 ms later if more wait). The real
+/// scheduler binds one pod at a time; 50 keeps a 200-pod burst to four short passes, so the
+/// page's frame budget can split them (a 200-pod pass could not be split across frames).
+const PODS_PER_PASS: usize = 50;
 
 /// The one key the scheduler's queue runs under: every pass walks the queue in order.
 fn queue_key() -> ObjectRef {
