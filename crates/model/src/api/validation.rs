@@ -555,7 +555,8 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, template: bool, errs: &mut Vec<
     // Volumes: only valid ones can be mounted (`ValidateVolumes` records valid names only).
     let mut volume_names: VecSet<String> = VecSet::new();
     for (i, vol) in spec.volumes.iter().enumerate() {
-        let vp = format!("{path}.volumes[{i}]");
+        // Paths only for errors (this runs for every pod created): formatted on demand.
+        let vp = || format!("{path}.volumes[{i}]");
         let mut el = Vec::new();
         let mut sources: Vec<&str> = Vec::new();
         if vol.persistent_volume_claim.is_some() {
@@ -567,33 +568,33 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, template: bool, errs: &mut Vec<
             }
         }
         match sources.len() {
-            0 => el.push(FieldError::required(&vp, "must specify a volume type")),
+            0 => el.push(FieldError::required(&vp(), "must specify a volume type")),
             1 => {}
             _ => el.push(FieldError::forbidden(
-                &format!("{vp}.{}", sources[1]),
+                &format!("{}.{}", vp(), sources[1]),
                 "may not specify more than 1 volume type",
             )),
         }
         if let Some(pvc) = &vol.persistent_volume_claim {
             if pvc.claim_name.is_empty() {
                 el.push(FieldError::required(
-                    &format!("{vp}.persistentVolumeClaim.claimName"),
+                    &format!("{}.persistentVolumeClaim.claimName", vp()),
                     "",
                 ));
             }
         }
-        let np = format!("{vp}.name");
+        let np = || format!("{}.name", vp());
         if vol.name.is_empty() {
-            el.push(FieldError::required(&np, ""));
+            el.push(FieldError::required(&np(), ""));
         } else {
             for msg in names::dns1123_label(&vol.name) {
-                el.push(FieldError::invalid(&np, &json!(vol.name), &msg));
+                el.push(FieldError::invalid(&np(), &json!(vol.name), &msg));
             }
         }
         if volume_names.contains(&vol.name) {
             el.push(FieldError::new(
                 FieldErrorType::Duplicate,
-                &np,
+                &np(),
                 super::error::render_value(&json!(vol.name)),
                 "",
             ));
@@ -620,24 +621,22 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, template: bool, errs: &mut Vec<
                 "",
             ));
         }
-        validate_probe(
-            c.liveness_probe.as_ref(),
-            &format!("{p}.livenessProbe"),
-            true,
-            errs,
-        );
-        validate_probe(
-            c.readiness_probe.as_ref(),
-            &format!("{p}.readinessProbe"),
-            false,
-            errs,
-        );
-        validate_probe(
-            c.startup_probe.as_ref(),
-            &format!("{p}.startupProbe"),
-            true,
-            errs,
-        );
+        // Paths are formatted only for probes that exist: this runs for every pod the
+        // controllers create, and the strings are only read by errors.
+        for (probe, field, must_succeed_once) in [
+            (&c.liveness_probe, "livenessProbe", true),
+            (&c.readiness_probe, "readinessProbe", false),
+            (&c.startup_probe, "startupProbe", true),
+        ] {
+            if probe.is_some() {
+                validate_probe(
+                    probe.as_ref(),
+                    &format!("{p}.{field}"),
+                    must_succeed_once,
+                    errs,
+                );
+            }
+        }
     }
     for (i, c) in spec.init_containers.iter().enumerate() {
         let p = format!("{path}.initContainers[{i}]");
@@ -671,10 +670,12 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, template: bool, errs: &mut Vec<
             &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
         )),
     }
-    errs.extend(names::validate_labels(
-        &spec.node_selector,
-        &format!("{path}.nodeSelector"),
-    ));
+    if !spec.node_selector.is_empty() {
+        errs.extend(names::validate_labels(
+            &spec.node_selector,
+            &format!("{path}.nodeSelector"),
+        ));
+    }
     if let Some(sa) = spec
         .service_account_name
         .as_deref()
@@ -756,12 +757,13 @@ fn validate_container(
     volumes: &VecSet<String>,
     errs: &mut Vec<FieldError>,
 ) {
-    let np = format!("{p}.name");
+    // Paths only for errors (this runs for every pod created): formatted on demand.
+    let np = || format!("{p}.name");
     if c.name.is_empty() {
-        errs.push(FieldError::required(&np, ""));
+        errs.push(FieldError::required(&np(), ""));
     } else {
         for msg in names::dns1123_label(&c.name) {
-            errs.push(FieldError::invalid(&np, &json!(c.name), &msg));
+            errs.push(FieldError::invalid(&np(), &json!(c.name), &msg));
         }
     }
     if c.image.is_empty() {
@@ -782,28 +784,32 @@ fn validate_container(
     // `validateContainerPorts`
     let mut port_names: VecSet<&str> = VecSet::new();
     for (i, port) in c.ports.iter().enumerate() {
-        let pp = format!("{p}.ports[{i}]");
+        let pp = || format!("{p}.ports[{i}]");
         if let Some(n) = port.name.as_deref().filter(|n| !n.is_empty()) {
             let msgs = names::port_name(n);
             if !msgs.is_empty() {
                 for m in msgs {
-                    errs.push(FieldError::invalid(&format!("{pp}.name"), &json!(n), &m));
+                    errs.push(FieldError::invalid(
+                        &format!("{}.name", pp()),
+                        &json!(n),
+                        &m,
+                    ));
                 }
             } else if !port_names.insert(n) {
                 errs.push(FieldError::new(
                     FieldErrorType::Duplicate,
-                    &format!("{pp}.name"),
+                    &format!("{}.name", pp()),
                     super::error::render_value(&json!(n)),
                     "",
                 ));
             }
         }
         if port.container_port == 0 {
-            errs.push(FieldError::required(&format!("{pp}.containerPort"), ""));
+            errs.push(FieldError::required(&format!("{}.containerPort", pp()), ""));
         } else {
             for m in names::port_num(i64::from(port.container_port)) {
                 errs.push(FieldError::invalid(
-                    &format!("{pp}.containerPort"),
+                    &format!("{}.containerPort", pp()),
                     &json!(port.container_port),
                     &m,
                 ));
@@ -817,7 +823,7 @@ fn validate_container(
         {
             for m in names::port_num(hp) {
                 errs.push(FieldError::invalid(
-                    &format!("{pp}.hostPort"),
+                    &format!("{}.hostPort", pp()),
                     &json!(hp),
                     &m,
                 ));
@@ -825,9 +831,9 @@ fn validate_container(
         }
         match port.protocol.as_deref().unwrap_or("") {
             "TCP" | "UDP" | "SCTP" => {}
-            "" => errs.push(FieldError::required(&format!("{pp}.protocol"), "")),
+            "" => errs.push(FieldError::required(&format!("{}.protocol", pp()), "")),
             other => errs.push(FieldError::unsupported(
-                &format!("{pp}.protocol"),
+                &format!("{}.protocol", pp()),
                 &json!(other),
                 &["SCTP", "TCP", "UDP"],
             )),
