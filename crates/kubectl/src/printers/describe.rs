@@ -340,7 +340,7 @@ fn describe_probe(p: &Probe) -> String {
     }
     if let Some(h) = &p.http_get {
         let scheme = h.scheme.as_deref().unwrap_or("").to_lowercase();
-        let host = str_of(&Value::Object(h.extra.clone()), "host").to_string();
+        let host = str_of(&Value::Object(h.extra.to_map()), "host").to_string();
         let port = port_str(&h.port);
         let hostport = if port.is_empty() {
             host
@@ -358,7 +358,7 @@ fn describe_probe(p: &Probe) -> String {
         return format!("http-get {url} {attrs}");
     }
     if let Some(t) = &p.tcp_socket {
-        let host = str_of(&Value::Object(t.extra.clone()), "host").to_string();
+        let host = str_of(&Value::Object(t.extra.to_map()), "host").to_string();
         return format!("tcp-socket {host}:{} {attrs}", port_str(&t.port));
     }
     format!("unknown {attrs}")
@@ -461,7 +461,7 @@ fn describe_containers(
             .map(|p| {
                 format!(
                     "{}/{}",
-                    int_of(&Value::Object(p.extra.clone()), "hostPort"),
+                    int_of(&Value::Object(p.extra.to_map()), "hostPort"),
                     proto(p)
                 )
             })
@@ -1280,7 +1280,7 @@ fn describe_pv(w: &mut PrefixWriter, api: &ApiServer, pv: &PersistentVolume, now
     }
     w.write(0, "Message:\t\n");
     w.write(0, "Source:\n");
-    let spec = Value::Object(pv.spec.extra.clone());
+    let spec = Value::Object(pv.spec.extra.to_map());
     if let Some(csi) = spec.get("csi") {
         w.write(2, &format!("Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    VolumeHandle:\t{}\n    ReadOnly:\t{}\n", str_of(csi, "driver"), str_of(csi, "fsType"), str_of(csi, "volumeHandle"), bool_of(csi, "readOnly")));
         let attrs: VecMap<String, String> = csi
@@ -1392,7 +1392,7 @@ fn format_endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String 
 
 fn describe_service(w: &mut PrefixWriter, api: &ApiServer, svc: &Service, now: Time) {
     let m = &svc.metadata;
-    let extra = Value::Object(svc.spec.extra.clone());
+    let extra = Value::Object(svc.spec.extra.to_map());
     w.write(0, &format!("Name:\t{}\n", m.name));
     w.write(0, &format!("Namespace:\t{}\n", m.ns()));
     labels_multiline(w, "Labels", &m.labels);
@@ -1723,7 +1723,7 @@ fn describe_node(w: &mut PrefixWriter, api: &ApiServer, node: &Node, now: Time) 
     if let Some(cidr) = node.spec.pod_cidr.as_deref().filter(|s| !s.is_empty()) {
         w.write(0, &format!("PodCIDR:\t{cidr}\n"));
     }
-    let extra = Value::Object(node.spec.extra.clone());
+    let extra = Value::Object(node.spec.extra.to_map());
     let cidrs: Vec<&str> = extra
         .get("podCIDRs")
         .and_then(Value::as_array)
@@ -1910,7 +1910,7 @@ fn describe_node_resource(w: &mut PrefixWriter, api: &ApiServer, node: &Node, no
 
 fn describe_storageclass(w: &mut PrefixWriter, api: &ApiServer, sc: &StorageClass, now: Time) {
     let m = &sc.metadata;
-    let extra = Value::Object(sc.extra.clone());
+    let extra = Value::Object(sc.extra.to_map());
     w.write(0, &format!("Name:\t{}\n", m.name));
     w.write(
         0,

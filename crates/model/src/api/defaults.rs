@@ -249,7 +249,7 @@ pub fn service_account_volume(pod: &mut Pod, rng: &mut Rng) {
     spec.volumes.push(Volume {
         name: name.clone(),
         persistent_volume_claim: None,
-        extra,
+        extra: extra.into(),
     });
     for c in &mut spec.containers {
         c.volume_mounts.push(crate::objects::VolumeMount {

@@ -141,6 +141,55 @@ pub fn put<T: Json>(map: &mut Map<String, Value>, key: &str, v: &T) {
     map.insert(key.to_string(), v.to_json());
 }
 
+/// The unknown keys a struct keeps (`+ extra`), shared by clones until one of them changes.
+///
+/// Why: the apiserver hands out copies, and every write of an object deep-copied these maps —
+/// a pod's kube-api-access volume alone is a tree of a dozen maps, copied on each of the pod's
+/// status updates. Reading goes through `Deref` to the map; writing (`DerefMut`) copies it
+/// first if another clone still shares it (`Arc::make_mut`).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Extra(std::sync::Arc<Map<String, Value>>);
+
+impl std::ops::Deref for Extra {
+    type Target = Map<String, Value>;
+    fn deref(&self) -> &Map<String, Value> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Map<String, Value> {
+        std::sync::Arc::make_mut(&mut self.0)
+    }
+}
+
+impl std::fmt::Debug for Extra {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Extra {
+    /// An owned copy of the map.
+    pub fn to_map(&self) -> Map<String, Value> {
+        (*self.0).clone()
+    }
+}
+
+impl From<Map<String, Value>> for Extra {
+    fn from(map: Map<String, Value>) -> Extra {
+        Extra(std::sync::Arc::new(map))
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = serde_json::map::Iter<'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// Writes the kept unknown keys after the named fields (so they win, as `flatten` did).
 pub fn put_extra(map: &mut Map<String, Value>, extra: &Map<String, Value>) {
     for (k, v) in extra {
@@ -163,7 +212,7 @@ macro_rules! json_struct {
         $(#[$attr])*
         pub struct $name {
             $( $(#[$fattr])* pub $f: $t, )*
-            $( pub $extra: serde_json::Map<String, serde_json::Value>, )?
+            $( pub $extra: $crate::objects::json::Extra, )?
         }
 
         impl $crate::objects::json::Json for $name {
