@@ -335,7 +335,10 @@ mod tests {
         let info = node_info();
         assert_eq!(info["osImage"], "Debian GNU/Linux 12 (bookworm)");
         assert_eq!(info["kubeletVersion"], profile::KUBERNETES_VERSION);
-        let access = crate::api::defaults::kube_api_access();
-        assert_eq!(access["sources"].as_array().map(Vec::len), Some(3));
+        let access = crate::api::defaults::kube_api_access_source();
+        assert_eq!(
+            access["projected"]["sources"].as_array().map(Vec::len),
+            Some(3)
+        );
     }
 }

@@ -220,11 +220,19 @@ const KUBE_API_ACCESS: &str = r#"{
     ]
 }"#;
 
-/// [`KUBE_API_ACCESS`] parsed, once: every pod admitted gets a copy (a Parallel scale-up
-/// admits hundreds in one sync).
-pub(crate) fn kube_api_access() -> &'static serde_json::Value {
-    static PARSED: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
-    PARSED.get_or_init(|| serde_json::from_str(KUBE_API_ACCESS).unwrap_or_default())
+/// [`KUBE_API_ACCESS`] parsed once, as the kept keys of a `Volume` (`{"projected": …}`): every
+/// pod admitted gets it (a Parallel scale-up admits hundreds in one sync), and each pod's volume
+/// shares this one map until something changes it (`Extra` is copy-on-write).
+pub(crate) fn kube_api_access_source() -> &'static crate::objects::json::Extra {
+    static PARSED: std::sync::OnceLock<crate::objects::json::Extra> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        let mut source = serde_json::Map::new();
+        source.insert(
+            "projected".into(),
+            serde_json::from_str(KUBE_API_ACCESS).unwrap_or_default(),
+        );
+        source.into()
+    })
 }
 
 /// The ServiceAccount admission plugin: `serviceAccountName: default` and the projected
@@ -244,12 +252,10 @@ pub fn service_account_volume(pod: &mut Pod, rng: &mut Rng) {
         return;
     }
     let name = format!("kube-api-access-{}", rng.name_suffix(5));
-    let mut extra = serde_json::Map::new();
-    extra.insert("projected".into(), kube_api_access().clone());
     spec.volumes.push(Volume {
         name: name.clone(),
         persistent_volume_claim: None,
-        extra: extra.into(),
+        extra: kube_api_access_source().clone(),
     });
     for c in &mut spec.containers {
         c.volume_mounts.push(crate::objects::VolumeMount {
