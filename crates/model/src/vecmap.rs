@@ -209,9 +209,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
     /// Moves every entry of `other` into `self` (`other`'s value wins for a shared key).
     pub fn append(&mut self, other: &mut Self) {
-        for (k, v) in std::mem::take(&mut other.entries) {
-            self.insert(k, v);
-        }
+        self.extend(std::mem::take(&mut other.entries));
     }
 }
 
@@ -223,19 +221,31 @@ impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     }
 }
 
+/// Appends, then sorts once if the new pairs broke the order (inserting one by one into the
+/// middle would move half the map per pair: quadratic for a large unsorted input). A repeated
+/// key keeps its first key and its last value, as `BTreeMap::extend` does.
 impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(k, v);
+        let start = self.entries.len().saturating_sub(1);
+        self.entries.extend(iter);
+        if self.entries[start..].is_sorted_by(|a, b| a.0 < b.0) {
+            return;
         }
+        // Stable: of equal keys, the one already there (or added first) comes first.
+        crate::sort::sort_by(&mut self.entries, |a, b| a.0.cmp(&b.0));
+        self.entries.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                std::mem::swap(&mut later.1, &mut kept.1);
+            }
+            same
+        });
     }
 }
 
 impl<'a, K: Ord + Copy, V: Copy> Extend<(&'a K, &'a V)> for VecMap<K, V> {
     fn extend<I: IntoIterator<Item = (&'a K, &'a V)>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(*k, *v);
-        }
+        self.extend(iter.into_iter().map(|(k, v)| (*k, *v)));
     }
 }
 
@@ -578,9 +588,7 @@ impl<T: Ord> VecSet<T> {
         self.iter().filter(move |t| other.contains(*t))
     }
     pub fn append(&mut self, other: &mut Self) {
-        for t in std::mem::take(&mut other.items) {
-            self.insert(t);
-        }
+        self.extend(std::mem::take(&mut other.items));
     }
 }
 
@@ -592,19 +600,23 @@ impl<T: Ord> FromIterator<T> for VecSet<T> {
     }
 }
 
+/// Appends, then sorts once if the new items broke the order (see `VecMap`'s `Extend`); a
+/// repeated item keeps the one added first.
 impl<T: Ord> Extend<T> for VecSet<T> {
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
-        for t in iter {
-            self.insert(t);
+        let start = self.items.len().saturating_sub(1);
+        self.items.extend(iter);
+        if self.items[start..].is_sorted_by(|a, b| a < b) {
+            return;
         }
+        crate::sort::sort(&mut self.items);
+        self.items.dedup();
     }
 }
 
 impl<'a, T: Ord + Copy + 'a> Extend<&'a T> for VecSet<T> {
     fn extend<I: IntoIterator<Item = &'a T>>(&mut self, iter: I) {
-        for t in iter {
-            self.insert(*t);
-        }
+        self.extend(iter.into_iter().copied());
     }
 }
 
@@ -656,8 +668,16 @@ mod tests {
         let mut std: BTreeMap<u8, u32> = BTreeMap::new();
         for step in 0..5_000u32 {
             let k = (rng.next_u64() % 40) as u8;
-            match rng.next_u64() % 6 {
+            match rng.next_u64() % 7 {
                 0 | 1 => assert_eq!(ours.insert(k, step), std.insert(k, step)),
+                6 => {
+                    // A few pairs, unsorted, keys possibly repeated or already present.
+                    let pairs: Vec<(u8, u32)> = (0..rng.next_u64() % 6)
+                        .map(|j| ((rng.next_u64() % 40) as u8, step * 10 + j as u32))
+                        .collect();
+                    ours.extend(pairs.iter().copied());
+                    std.extend(pairs.iter().copied());
+                }
                 2 => assert_eq!(ours.remove(&k), std.remove(&k)),
                 3 => {
                     *ours.entry(k).or_insert(0) += 1;
@@ -686,8 +706,15 @@ mod tests {
         let mut std: BTreeSet<u8> = BTreeSet::new();
         for _ in 0..5_000 {
             let k = (rng.next_u64() % 40) as u8;
-            match rng.next_u64() % 3 {
+            match rng.next_u64() % 4 {
                 0 => assert_eq!(ours.insert(k), std.insert(k)),
+                3 => {
+                    let items: Vec<u8> = (0..rng.next_u64() % 6)
+                        .map(|_| (rng.next_u64() % 40) as u8)
+                        .collect();
+                    ours.extend(items.iter().copied());
+                    std.extend(items.iter().copied());
+                }
                 1 => assert_eq!(ours.remove(&k), std.remove(&k)),
                 _ => assert!(ours.range(k..).eq(std.range(k..))),
             }
@@ -700,5 +727,12 @@ mod tests {
     fn collecting_keeps_the_last_value_of_a_repeated_key() {
         let m: VecMap<&str, i32> = [("b", 1), ("a", 2), ("b", 3)].into_iter().collect();
         assert_eq!(format!("{m:?}"), r#"{"a": 2, "b": 3}"#);
+        let pairs = [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)];
+        let ours: VecMap<&str, i32> = pairs.iter().copied().collect();
+        let std: BTreeMap<&str, i32> = pairs.iter().copied().collect();
+        assert!(ours.iter().eq(std.iter()));
+        let ours: VecSet<&str> = pairs.iter().map(|p| p.0).collect();
+        let std: BTreeSet<&str> = pairs.iter().map(|p| p.0).collect();
+        assert!(ours.iter().eq(std.iter()));
     }
 }

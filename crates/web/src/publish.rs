@@ -258,13 +258,17 @@ impl Publisher {
         }
         let now = c.now_ms;
         // Live pods, keyed by UID (a re-created pod is a new card; its ghost fades separately).
-        let mut live: VecMap<String, (PodVm, Option<String>)> = VecMap::new();
+        // Collected, not inserted one by one: the pods come in name order, not UID order.
         let mut order: Vec<String> = Vec::new();
-        for pod in c.pods {
-            order.push(pod.uid.clone());
-            let node = pod.node.clone();
-            live.insert(pod.uid.clone(), (pod, node));
-        }
+        let mut live: VecMap<String, (PodVm, Option<String>)> = c
+            .pods
+            .into_iter()
+            .map(|pod| {
+                order.push(pod.uid.clone());
+                let node = pod.node.clone();
+                (pod.uid.clone(), (pod, node))
+            })
+            .collect();
         // Pods that vanished since the last frame become ghosts; scrubbing back drops ghosts.
         let backwards = now < self.last_now;
         self.last_now = now;
