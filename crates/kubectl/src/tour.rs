@@ -1433,7 +1433,7 @@ pub fn check(check: &Check, cluster: &Cluster, ctx: &TourContext) -> CheckResult
 
 /// The Pods (and their UIDs) that exist now.
 pub fn baseline(cluster: &Cluster) -> Baseline {
-    ordinal_model::sort::map_from(
+    VecMap::from_iter(
         cluster
             .api
             .list::<Pod>(Some(NS))

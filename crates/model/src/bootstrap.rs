@@ -156,7 +156,7 @@ fn node(np: &profile::NodeProfile, now: crate::time::Time) -> Node {
             time_added: None,
         });
     }
-    let resources: VecMap<String, String> = crate::sort::map_from(
+    let resources: VecMap<String, String> = VecMap::from_iter(
         [
             ("cpu", "4".to_string()),
             ("ephemeral-storage", "102626232Ki".to_string()),
@@ -259,13 +259,12 @@ fn services(api: &mut ApiServer) {
                selector: &[(&str, &str)],
                labels: &[(&str, &str)]| {
         let mut meta = ObjectMeta::named(Some(ns), name);
-        meta.labels =
-            crate::sort::map_from(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        meta.labels = VecMap::from_iter(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         Service {
             metadata: meta,
             spec: ServiceSpec {
                 ports,
-                selector: crate::sort::map_from(
+                selector: VecMap::from_iter(
                     selector.iter().map(|(k, v)| (k.to_string(), v.to_string())),
                 ),
                 cluster_ip: Some(ip.into()),

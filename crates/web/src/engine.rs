@@ -124,7 +124,7 @@ impl Engine {
             s.inputs = tl.inputs().to_vec();
             s.at_ms = Some(tl.now().ms());
             s.speed = Some(SPEEDS[self.speed.min(SPEEDS.len() - 2)]);
-            s.files = ordinal_model::sort::map_from(files.iter().cloned());
+            s.files = ordinal_model::vecmap::VecMap::from_iter(files.iter().cloned());
             if let Some(t) = &self.tour {
                 s.tour = Some(t.name.clone());
                 s.step = Some(t.progress.step() as u32 + 1);

@@ -1287,7 +1287,7 @@ fn describe_pv(w: &mut PrefixWriter, api: &ApiServer, pv: &PersistentVolume, now
             .get("volumeAttributes")
             .and_then(Value::as_object)
             .map(|m| {
-                ordinal_model::sort::map_from(
+                VecMap::from_iter(
                     m.iter()
                         .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())),
                 )
@@ -1928,7 +1928,7 @@ fn describe_storageclass(w: &mut PrefixWriter, api: &ApiServer, sc: &StorageClas
         .get("parameters")
         .and_then(Value::as_object)
         .map(|m| {
-            ordinal_model::sort::map_from(
+            VecMap::from_iter(
                 m.iter()
                     .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())),
             )

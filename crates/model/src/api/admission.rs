@@ -201,7 +201,7 @@ fn allocate_cluster_ip(
     s.extra
         .entry("ipFamilyPolicy")
         .or_insert_with(|| serde_json::json!("SingleStack"));
-    let in_use: crate::vecmap::VecSet<String> = crate::sort::set_from(
+    let in_use: crate::vecmap::VecSet<String> = crate::vecmap::VecSet::from_iter(
         api.list::<crate::objects::Service>(None)
             .filter_map(|o| o.spec.cluster_ip.clone()),
     );

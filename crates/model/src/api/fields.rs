@@ -228,12 +228,12 @@ impl Schema {
             .filter(|t| !t.is_empty())
             .collect();
         let by_name: VecMap<String, usize> =
-            crate::sort::map_from(lines.iter().enumerate().map(|(i, t)| (t[0].to_string(), i)));
+            VecMap::from_iter(lines.iter().enumerate().map(|(i, t)| (t[0].to_string(), i)));
         let structs = lines
             .iter()
             .map(|t| StructDef {
                 name: t[0].to_string(),
-                fields: crate::sort::map_from(t[1..].iter().filter_map(|f| {
+                fields: VecMap::from_iter(t[1..].iter().filter_map(|f| {
                     let (name, ty) = f.split_once(':')?;
                     Some((name.to_string(), parse_ty(ty, &by_name)))
                 })),

@@ -197,11 +197,11 @@ pub fn refresh(api: &mut ApiServer, ns: &str) {
                 .unwrap_or_else(|| v.clone());
             (k.clone(), canon)
         });
-        status.hard = crate::sort::map_from(hard);
+        status.hard = VecMap::from_iter(hard);
         let used = q.spec.hard.keys().filter_map(|k| {
             usage(api, ns, k).map(|u| (k.clone(), Value::String(quantity::format(&u))))
         });
-        status.used = crate::sort::map_from(used);
+        status.used = VecMap::from_iter(used);
         if status != q.status {
             let mut nq = q.clone();
             nq.status = status;

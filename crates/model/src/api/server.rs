@@ -11,8 +11,7 @@ use crate::objects::{Kind, Object, ObjectMeta, Typed};
 use crate::rng::Rng;
 use crate::time::Time;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 /// How many watch events the log keeps. Older events are dropped; a watcher that falls behind

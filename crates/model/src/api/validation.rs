@@ -1058,8 +1058,8 @@ fn spec_diff(type_name: &str, old: &Value, new: &Value) -> String {
     let o = old.as_object().unwrap_or(&empty);
     let n = new.as_object().unwrap_or(&empty);
     // Owned keys: `VecSet<String>` is instantiated anyway, `VecSet<&String>` would be one
-    // more copy of the B-tree code in the wasm.
-    let keys: VecSet<String> = crate::sort::set_from(o.keys().chain(n.keys()).cloned());
+    // more copy of the set code in the wasm.
+    let keys: VecSet<String> = VecSet::from_iter(o.keys().chain(n.keys()).cloned());
     let mut out = format!("  {type_name}{{\n");
     let mut same = 0;
     for k in &keys {
@@ -1098,7 +1098,7 @@ fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
     }
     let require_name = s.ports.len() > 1;
     let mut names_seen: VecSet<&str> = VecSet::new();
-    // Only asked "seen before?" (a list: no B-tree instantiation for this key type).
+    // Only asked "seen before?" (a list: no set instantiation for this key type).
     let mut port_keys: Vec<(i32, &str)> = Vec::new();
     for (i, p) in s.ports.iter().enumerate() {
         let pp = format!("spec.ports[{i}]");

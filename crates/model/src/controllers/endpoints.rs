@@ -551,7 +551,7 @@ impl Controller for EndpointsController {
             });
         if st.full {
             rebuild(st, &svc, ctx.api);
-            st.synced = crate::sort::set_from(st.pods.keys().cloned());
+            st.synced = VecSet::from_iter(st.pods.keys().cloned());
         } else {
             for name in std::mem::take(&mut st.seen) {
                 if st.pods.contains_key(&name) {

@@ -211,7 +211,7 @@ impl KubeletReason {
 }
 
 /// A set of `u8`s (the host-local IPAM's octets in use): a bitset rather than a `VecSet<u8>`,
-/// one VecMap instantiation less in the wasm.
+/// one VecSet instantiation less in the wasm.
 #[derive(Debug, Clone, Default)]
 struct OctetSet([u64; 4]);
 
@@ -986,7 +986,7 @@ impl Kubelets {
                         message: Some(m.into()),
                     }
                 };
-                let old: VecMap<String, NodeCondition> = crate::sort::map_from(
+                let old: VecMap<String, NodeCondition> = VecMap::from_iter(
                     node.status
                         .conditions
                         .iter()
@@ -1035,7 +1035,7 @@ impl Kubelets {
                 }
             }
         }
-        let mut keys: VecSet<ObjectRef> = crate::sort::set_from(
+        let mut keys: VecSet<ObjectRef> = VecSet::from_iter(
             ctx.api
                 .list::<Pod>(None)
                 .filter(|p| p.spec.node_name.as_deref() == Some(node_name))

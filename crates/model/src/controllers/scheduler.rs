@@ -675,7 +675,7 @@ impl Scheduler {
         }
         let mut feasible: Vec<(u64, String)> = Vec::new();
         let mut reasons: VecMap<String, usize> = VecMap::new();
-        // String keys (same order as &str): one B-tree instantiation less in the wasm.
+        // String keys (same order as &str): one map instantiation less in the wasm.
         let mut preemption: VecMap<String, usize> = VecMap::new();
         for node in snap
             .nodes

@@ -272,10 +272,8 @@ impl StatefulSetController {
         pods: &[Arc<Object>],
     ) -> VecSet<String> {
         match self.indexes.get(key) {
-            Some(idx) if from_index => {
-                crate::sort::set_from(idx.live_revisions().map(str::to_string))
-            }
-            _ => crate::sort::set_from(
+            Some(idx) if from_index => VecSet::from_iter(idx.live_revisions().map(str::to_string)),
+            _ => VecSet::from_iter(
                 pods.iter()
                     .filter_map(control::as_pod)
                     .map(|p| utils::pod_revision(p).to_string()),
