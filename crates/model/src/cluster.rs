@@ -29,6 +29,12 @@ pub const INPUT_LOG_CAPACITY: usize = 100_000;
 /// controller is spinning and moves on (it logs nothing; tests assert it never happens).
 const SAME_INSTANT_BUDGET: u32 = 200_000;
 
+/// Watch events handed to the controllers per unit of work in [`Cluster::run_until_bounded`]:
+/// one sync can write hundreds of objects (200 pods, their claims and Events), and fanning them
+/// all out at once was a third of the page's longest frame. Splitting never changes the
+/// history: the rest is handed out, in order and at the same instant, before anything else runs.
+const DISPATCH_CHUNK: usize = 64;
+
 /// Reaction latency of each controller to a watch event, in virtual ms (informer delivery +
 /// workqueue). Small and fixed: the order of events never depends on them.
 fn latency_ms(c: ControllerId) -> u64 {
@@ -129,9 +135,22 @@ impl Cluster {
         &self.inputs
     }
 
-    /// When the next timer is due, if any (what "step" jumps to).
+    /// When the next timer is due, if any (what "step" jumps to); now while watch events wait
+    /// to be handed to the controllers (a stopped [`Cluster::run_until_bounded`]).
     pub fn next_wake(&self) -> Option<Time> {
+        if self.dispatch_pending() {
+            return Some(self.now);
+        }
         self.timers.next_at()
+    }
+
+    /// Whether the watch log holds events the controllers have not been handed yet: only
+    /// between a [`Cluster::run_until_bounded`] that stopped short and the next call that moves
+    /// the model (every one of them hands those events out first).
+    pub fn dispatch_pending(&self) -> bool {
+        self.api
+            .events_since(self.dispatched_rv)
+            .is_ok_and(|mut events| events.next().is_some())
     }
 
     fn set_now(&mut self, t: Time) {
@@ -146,18 +165,25 @@ impl Cluster {
         self.run_until_bounded(t, usize::MAX);
     }
 
-    /// [`Cluster::run_until`] that stops after `max_handles` timers have run, with the clock
-    /// at the last one's instant, so a caller with a wall-clock budget (the page's frame) can
-    /// split one heavy stretch of virtual time (200 pods starting at once) across frames.
-    /// Returns true when it reached `t`. Splitting never changes the history: the timers left
-    /// over run next, in the same order; callers must finish the instant (`run_until(now)`)
-    /// before applying an input, as inputs land after every timer of their instant.
+    /// [`Cluster::run_until`] that stops after `max_handles` units of work (a timer run, or
+    /// [`DISPATCH_CHUNK`] watch events handed to the controllers), with the clock at the last
+    /// timer's instant, so a caller with a wall-clock budget (the page's frame) can split one
+    /// heavy stretch of virtual time (200 pods starting at once) across frames. Returns true
+    /// when it reached `t`. Splitting never changes the history: the events and timers left
+    /// over are handled next, in the same order; callers must finish the instant
+    /// (`run_until(now)`, see [`Cluster::next_wake`]) before applying an input, as inputs land
+    /// after every timer of their instant.
     pub fn run_until_bounded(&mut self, t: Time, max_handles: usize) -> bool {
         let mut same_instant = 0u32;
         let mut instant = self.now;
         let mut handled = 0usize;
         loop {
-            self.dispatch();
+            while self.dispatch_some(DISPATCH_CHUNK) {
+                handled += 1;
+                if handled >= max_handles {
+                    return false;
+                }
+            }
             if handled >= max_handles {
                 if self.timers.next_at().is_some_and(|at| at <= t) {
                     return false;
@@ -196,6 +222,7 @@ impl Cluster {
     /// Runs until the watch log has grown (one visible change) or `limit` is reached.
     /// Returns whether something changed. This is the UI's "Step".
     pub fn step(&mut self, limit: Time) -> bool {
+        self.dispatch();
         let rv = self.api.resource_version();
         while self.api.resource_version() == rv {
             match self.timers.next_at() {
@@ -209,14 +236,25 @@ impl Cluster {
         self.api.resource_version() != rv
     }
 
+    /// Hands every new watch event to the controllers.
     fn dispatch(&mut self) {
+        while self.dispatch_some(usize::MAX) {}
+    }
+
+    /// Hands at most `limit` new watch events to the controllers, oldest first; returns
+    /// whether more are waiting.
+    fn dispatch_some(&mut self, limit: usize) -> bool {
         let from = self.dispatched_rv;
-        let events: Vec<WatchEvent> = match self.api.events_since(from) {
-            Ok(it) => it.cloned().collect(),
+        let mut events: Vec<WatchEvent> = match self.api.events_since(from) {
+            Ok(it) => it.take(limit.saturating_add(1)).cloned().collect(),
             // Controllers are dispatched after every write, so they never fall this far behind.
             Err(_) => Vec::new(),
         };
-        let Some(last) = events.last() else { return };
+        let more = events.len() > limit;
+        events.truncate(limit);
+        let Some(last) = events.last() else {
+            return false;
+        };
         self.dispatched_rv = last.rv;
         let now = self.now;
         for ev in &events {
@@ -246,6 +284,7 @@ impl Cluster {
                 feed!(nodelifecycle);
             }
         }
+        more
     }
 
     fn handle(&mut self, id: ControllerId, key: &ObjectRef, tag: u32) {
@@ -311,6 +350,8 @@ impl Cluster {
 
     /// Applies an input now (recording it in the input log) and returns the API response.
     pub fn apply(&mut self, input: Input) -> InputResult {
+        // Events a stopped `run_until_bounded` left go out first, as in a straight run.
+        self.dispatch();
         if !self.record_input(input.clone()) {
             return Err(ApiError::bad_request(format!(
                 "ordinal: this scenario has reached its limit of {INPUT_LOG_CAPACITY} inputs; reset the cluster to continue"

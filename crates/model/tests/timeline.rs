@@ -141,7 +141,8 @@ fn bounded_advancing_makes_the_straight_run_history() {
     let script = |tl: &mut Timeline, advance: &mut dyn FnMut(&mut Timeline, Time)| {
         let t0 = tl.now();
         tl.apply(svc("web")).unwrap();
-        tl.apply(parallel_set(30)).unwrap();
+        // 100 pods and their Events from one sync: several dispatch chunks.
+        tl.apply(parallel_set(100)).unwrap();
         advance(tl, t0.plus_ms(1_234));
         tl.apply(svc("a")).unwrap();
         advance(tl, t0.plus_secs(45));
@@ -152,6 +153,7 @@ fn bounded_advancing_makes_the_straight_run_history() {
     script(&mut straight, &mut |tl, t| tl.advance_to(t));
     let mut stopped_short = 0;
     let mut applied_mid_instant = false;
+    let mut applied_mid_dispatch = false;
     let mut bounded = Timeline::new(Default::default(), 7);
     script(&mut bounded, &mut |tl, t| {
         while !tl.advance_bounded(t, 3) {
@@ -170,10 +172,17 @@ fn bounded_advancing_makes_the_straight_run_history() {
                 applied_mid_instant = true;
                 tl.apply(svc("mid")).unwrap();
             }
+            // Or while a burst of watch events is still being handed to the controllers: they
+            // must all go out before the input, as in a straight run.
+            if !applied_mid_dispatch && tl.cluster().dispatch_pending() {
+                applied_mid_dispatch = true;
+                tl.apply(svc("mid-dispatch")).unwrap();
+            }
         }
     });
     assert!(stopped_short > 100, "stopped short {stopped_short} times");
     assert!(applied_mid_instant);
+    assert!(applied_mid_dispatch);
     // The extra input is the only difference: replaying the bounded run's inputs straight
     // reproduces it exactly.
     let replayed = Timeline::from_inputs(
@@ -187,10 +196,20 @@ fn bounded_advancing_makes_the_straight_run_history() {
         bounded.cluster().event_log_hash()
     );
     assert!(names(&bounded).contains(&"mid".to_string()));
+    assert!(names(&bounded).contains(&"mid-dispatch".to_string()));
 
     // Without the extra input, bounded and straight runs are identical.
     let mut plain = Timeline::new(Default::default(), 7);
-    script(&mut plain, &mut |tl, t| while !tl.advance_bounded(t, 2) {});
+    let mut dispatch_split = 0;
+    script(&mut plain, &mut |tl, t| {
+        while !tl.advance_bounded(t, 2) {
+            dispatch_split += usize::from(tl.cluster().dispatch_pending());
+        }
+    });
+    assert!(
+        dispatch_split > 0,
+        "no stop with watch events still to hand out"
+    );
     assert_eq!(
         plain.cluster().event_log_hash(),
         straight.cluster().event_log_hash()
