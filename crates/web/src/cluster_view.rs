@@ -45,7 +45,9 @@ fn PodCard(card: Card) -> impl IntoView {
         menu.set(false);
         ui.run_line(cmd);
     };
-    let compact = move || ui.published.pod_count.get() > COMPACT_ABOVE;
+    let compact = move || ui.published.compact.get();
+    // The badge is rebuilt only when the revision changes, not on every status change.
+    let revision = Memo::new(move |_| vm.with(|v| v.revision.clone()));
     view! {
         <li
             role=move || (!card.gone.get()).then_some("listitem")
@@ -72,14 +74,12 @@ fn PodCard(card: Card) -> impl IntoView {
                 </span>
                 <strong class="pod-name">{name}</strong>
                 {move || {
-                    vm.with(|v| {
-                        v.revision
-                            .clone()
-                            .map(|r| {
-                                let short = r.rsplit('-').next().unwrap_or(&r).to_string();
-                                view! { <span class="badge rev" title=r>{short}</span> }
-                            })
-                    })
+                    revision
+                        .get()
+                        .map(|r| {
+                            let short = r.rsplit('-').next().unwrap_or(&r).to_string();
+                            view! { <span class="badge rev" title=r>{short}</span> }
+                        })
                 }}
             </div>
             <div class="pod-status">

@@ -151,6 +151,9 @@ pub struct Published {
     pub pvs: RwSignal<Vec<vm::PvVm>>,
     pub dns: RwSignal<Vec<vm::DnsRow>>,
     pub pod_count: RwSignal<usize>,
+    /// Cards drop their detail lines (level of detail): flips once as the count crosses
+    /// `COMPACT_ABOVE`, so the cards are not notified of every change of the count.
+    pub compact: RwSignal<bool>,
 }
 
 impl Published {
@@ -166,6 +169,7 @@ impl Published {
             pvs: RwSignal::new(Vec::new()),
             dns: RwSignal::new(Vec::new()),
             pod_count: RwSignal::new(0),
+            compact: RwSignal::new(false),
         }
     }
 
@@ -223,8 +227,16 @@ pub struct Publisher {
 /// lane's keyed list builds the card anew). Building a card's DOM (and its first style and
 /// layout) costs about 0.5–1 ms of script and rendering: 200 pods created at once (a Parallel
 /// StatefulSet), or bound to nodes at once, made one 100–250 ms frame. The rest follow over
-/// the next frames.
-pub const NEW_CARDS_PER_FRAME: usize = 12;
+/// the next frames (200 cards: 25 frames, under half a second). 12 until the card-update
+/// budget below joined it; with both at 8 and 24, six runs of the UI benchmark (0 → 200 pods at
+/// 1× and 16×) had no frame over 50 ms, against 1 in 6 at 12 and 32.
+pub const NEW_CARDS_PER_FRAME: usize = 8;
+
+/// The most existing cards whose pod changed that one publish updates (each update re-runs the
+/// card's text, class and label effects). With many pods the view model is rebuilt every
+/// `REBUILD_MS`, so at 16× one rebuild carried the changes of 200 pods at once (40–50 ms of
+/// effects); the rest show one frame later, and the page publishes again on the next frame.
+pub const UPDATED_CARDS_PER_FRAME: usize = 24;
 
 impl Publisher {
     /// Moves card animations to `now` without rebuilding the view model.
@@ -290,6 +302,9 @@ impl Publisher {
         // Cards built this frame: new ones, and ones changing lane (a lane's list builds its
         // own card; 200 pods bound by the scheduler at once would rebuild 200).
         let mut built = 0;
+        let mut updated = 0;
+        // Cards that keep last frame's state this frame (over the update budget).
+        let mut stale: Vec<(String, PodVm)> = Vec::new();
         self.deferred = false;
         p.cards.update_value(|cards| {
             for key in &order {
@@ -312,9 +327,16 @@ impl Publisher {
                         continue;
                     }
                     Some(card) => {
-                        built += usize::from(moving);
-                        set_if_changed(card.vm, vm.clone());
-                        set_if_changed(card.anim, anim);
+                        let changed = card.vm.with_untracked(|shown| shown != vm);
+                        if changed && !moving && updated >= UPDATED_CARDS_PER_FRAME {
+                            self.deferred = true;
+                            stale.push((key.clone(), card.vm.get_untracked()));
+                        } else {
+                            built += usize::from(moving);
+                            updated += usize::from(changed);
+                            set_if_changed(card.vm, vm.clone());
+                            set_if_changed(card.anim, anim);
+                        }
                         set_if_changed(card.gone, false);
                     }
                     None if built >= NEW_CARDS_PER_FRAME => {
@@ -396,6 +418,13 @@ impl Publisher {
         }
         set_if_changed(p.unscheduled, lanes_keys.remove(&None).unwrap_or_default());
         set_if_changed(p.pod_count, live.len());
+        set_if_changed(p.compact, live.len() > crate::cluster_view::COMPACT_ABOVE);
+        // Animations follow what the card shows, so a card kept stale animates as it was.
+        for (key, shown) in stale {
+            if let Some((vm, _)) = live.get_mut(&key) {
+                *vm = shown;
+            }
+        }
         live.extend(held);
         self.live = live;
         set_if_changed(p.system_pods, c.system_pods);

@@ -3,7 +3,7 @@
 //! rest follow on later frames, each in its old lane until then, showing what it showed.
 
 use leptos::prelude::*;
-use ordinal_web::publish::{Published, Publisher, NEW_CARDS_PER_FRAME};
+use ordinal_web::publish::{Published, Publisher, NEW_CARDS_PER_FRAME, UPDATED_CARDS_PER_FRAME};
 use ordinal_web::vm::{ClusterVm, NodeVm, PodVm, PvcVm};
 
 #[cfg(target_arch = "wasm32")]
@@ -102,6 +102,51 @@ fn cards_are_built_and_moved_a_budget_per_frame() {
         });
     }
     assert_eq!(p.pod_count.get_untracked(), n);
+}
+
+/// Pods already shown that all change at once (200 pods turning Running in one rebuild at 16×)
+/// update a budget of cards per frame; a card not updated yet still shows its last state.
+#[test]
+fn changed_cards_are_updated_a_budget_per_frame() {
+    let n = UPDATED_CARDS_PER_FRAME * 2 + 5;
+    let p = Published::new();
+    let mut publisher = Publisher::default();
+    let creating = cluster(n, Some("worker-1"));
+    while {
+        publisher.publish(&p, creating.clone());
+        publisher.deferred
+    } {}
+    assert_eq!(lanes(&p), (n, 0, true));
+    // More pods than `COMPACT_ABOVE`: the cards are compact.
+    assert_eq!(
+        p.compact.get_untracked(),
+        n > ordinal_web::cluster_view::COMPACT_ABOVE
+    );
+
+    let mut running = creating.clone();
+    for pod in &mut running.pods {
+        pod.status = "Running".into();
+        pod.ready = true;
+        pod.ready_col = "1/1".into();
+    }
+    let shown = |p: &Published| {
+        p.cards.with_value(|cards| {
+            cards
+                .values()
+                .filter(|c| c.vm.get_untracked().status == "Running")
+                .count()
+        })
+    };
+    for frame in 1..=3 {
+        publisher.publish(&p, running.clone());
+        let updated = (UPDATED_CARDS_PER_FRAME * frame).min(n);
+        assert_eq!(shown(&p), updated, "frame {frame}");
+        assert_eq!(publisher.deferred, updated < n, "frame {frame}");
+        // Stale cards stay in their lane, with their old state.
+        assert_eq!(lanes(&p), (n, 0, true));
+    }
+    publisher.publish(&p, running);
+    assert!(!publisher.deferred);
 }
 
 fn claims(n: usize, phase: &str) -> ClusterVm {
