@@ -31,9 +31,12 @@ pub const GOAL_BROTLI: usize = 200_000;
 /// model's write path got cheaper (copy-on-write kept keys, lazy validation paths, shorter
 /// scheduler passes: 0 → 10 000 replicas −18 % instructions) for +1.9 kB (713.1 kB); then
 /// 717.0 kB, when `VecMap`/`VecSet` collect by sorting once instead of quadratic middle inserts
-/// (+1.9 kB: 715.0 kB); the 2 kB above that are the checkout-path tolerance. Keep ratcheting; lower it with every size cut until it is back at
-/// `BUDGET_BROTLI` (tracked in the foundation issue's closing note).
-pub const INTERIM_CEILING_BROTLI: usize = 717_000;
+/// (+1.9 kB: 715.0 kB); then 718.0 kB in session 7, deliberately: the model's watch fan-out in
+/// bounded chunks and the page's per-frame budget of card updates (no frame over 50 ms in six
+/// runs of 0 → 200 pods, against one to three per run before) cost +1.1 kB (716.1 kB). The ≈ 2 kB above
+/// that are the checkout-path tolerance. Keep ratcheting; lower it with every size cut until it
+/// is back at `BUDGET_BROTLI` (tracked in the foundation issue's closing note).
+pub const INTERIM_CEILING_BROTLI: usize = 718_000;
 
 pub fn run() -> Result {
     let dist = root().join("dist");

@@ -46,8 +46,6 @@ fn PodCard(card: Card) -> impl IntoView {
         ui.run_line(cmd);
     };
     let compact = move || ui.published.compact.get();
-    // The badge is rebuilt only when the revision changes, not on every status change.
-    let revision = Memo::new(move |_| vm.with(|v| v.revision.clone()));
     view! {
         <li
             role=move || (!card.gone.get()).then_some("listitem")
@@ -73,14 +71,20 @@ fn PodCard(card: Card) -> impl IntoView {
                     {move || vm.with(status_glyph)}
                 </span>
                 <strong class="pod-name">{name}</strong>
-                {move || {
-                    revision
-                        .get()
-                        .map(|r| {
-                            let short = r.rsplit('-').next().unwrap_or(&r).to_string();
-                            view! { <span class="badge rev" title=r>{short}</span> }
+                // Always in the DOM (hidden without a revision): a status change updates its
+                // text, where a view built from the revision was rebuilt on every change.
+                <span
+                    class="badge rev"
+                    hidden=move || vm.with(|v| v.revision.is_none())
+                    title=move || vm.with(|v| v.revision.clone().unwrap_or_default())
+                >
+                    {move || {
+                        vm.with(|v| {
+                            let r = v.revision.as_deref().unwrap_or_default();
+                            r.rsplit('-').next().unwrap_or(r).to_string()
                         })
-                }}
+                    }}
+                </span>
             </div>
             <div class="pod-status">
                 {move || vm.with(|v| format!("{} · {}", v.status, v.ready_col))}
