@@ -245,13 +245,14 @@ impl Cluster {
     /// whether more are waiting.
     fn dispatch_some(&mut self, limit: usize) -> bool {
         let from = self.dispatched_rv;
-        let mut events: Vec<WatchEvent> = match self.api.events_since(from) {
-            Ok(it) => it.take(limit.saturating_add(1)).cloned().collect(),
+        let (events, more): (Vec<WatchEvent>, bool) = match self.api.events_since(from) {
+            Ok(mut it) => (
+                it.by_ref().take(limit).cloned().collect(),
+                it.next().is_some(),
+            ),
             // Controllers are dispatched after every write, so they never fall this far behind.
-            Err(_) => Vec::new(),
+            Err(_) => (Vec::new(), false),
         };
-        let more = events.len() > limit;
-        events.truncate(limit);
         let Some(last) = events.last() else {
             return false;
         };

@@ -430,7 +430,7 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     let wall = perf_now();
     // Level of detail: with many pods the full view model is rebuilt at most every
     // REBUILD_MS of wall time; between rebuilds only card animations move.
-    let many = ui.published.pod_count.get_untracked() > crate::cluster_view::COMPACT_ABOVE;
+    let many = ui.published.compact.get_untracked();
     let scrubbed = st.last_rv.is_some_and(|(_, n)| now < n);
     let deferred = st.publisher.deferred;
     let rebuild_due = !many || scrubbed || deferred || wall - st.last_build >= REBUILD_MS;

@@ -334,7 +334,9 @@ impl Publisher {
                         } else {
                             built += usize::from(moving);
                             updated += usize::from(changed);
-                            set_if_changed(card.vm, vm.clone());
+                            if changed {
+                                card.vm.set(vm.clone());
+                            }
                             set_if_changed(card.anim, anim);
                         }
                         set_if_changed(card.gone, false);
