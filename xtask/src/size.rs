@@ -33,10 +33,13 @@ pub const GOAL_BROTLI: usize = 200_000;
 /// 717.0 kB, when `VecMap`/`VecSet` collect by sorting once instead of quadratic middle inserts
 /// (+1.9 kB: 715.0 kB); then 718.0 kB in session 7, deliberately: the model's watch fan-out in
 /// bounded chunks and the page's per-frame budget of card updates (no frame over 50 ms in six
-/// runs of 0 → 200 pods, against one to three per run before) cost +1.1 kB (716.1 kB). The ≈ 2 kB above
-/// that are the checkout-path tolerance. Keep ratcheting; lower it with every size cut until it
+/// runs of 0 → 200 pods, against one to three per run before) cost +1.1 kB (716.1 kB); then
+/// 720.0 kB in session 8, deliberately: a StatefulSet sync that creates many pods hands control
+/// back every 16 creations and is resumed before anything else runs (the page's model frame
+/// while 200 pods start: 48 → 8 ms at 1×), +2.1 kB (717.7 kB). The ≈ 2 kB above that are the
+/// checkout-path tolerance. Keep ratcheting; lower it with every size cut until it
 /// is back at `BUDGET_BROTLI` (tracked in the foundation issue's closing note).
-pub const INTERIM_CEILING_BROTLI: usize = 718_000;
+pub const INTERIM_CEILING_BROTLI: usize = 720_000;
 
 pub fn run() -> Result {
     let dist = root().join("dist");

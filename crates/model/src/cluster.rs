@@ -144,13 +144,16 @@ impl Cluster {
         self.timers.next_at()
     }
 
-    /// Whether the watch log holds events the controllers have not been handed yet: only
-    /// between a [`Cluster::run_until_bounded`] that stopped short and the next call that moves
-    /// the model (every one of them hands those events out first).
+    /// Whether work of the current instant is left: a StatefulSet sync stopped between two
+    /// creations, or watch events the controllers have not been handed yet. Only between a
+    /// [`Cluster::run_until_bounded`] that stopped short and the next call that moves the
+    /// model (every one of them finishes that work first).
     pub fn dispatch_pending(&self) -> bool {
-        self.api
-            .events_since(self.dispatched_rv)
-            .is_ok_and(|mut events| events.next().is_some())
+        self.statefulset.has_pending_round()
+            || self
+                .api
+                .events_since(self.dispatched_rv)
+                .is_ok_and(|mut events| events.next().is_some())
     }
 
     fn set_now(&mut self, t: Time) {
@@ -178,6 +181,14 @@ impl Cluster {
         let mut instant = self.now;
         let mut handled = 0usize;
         loop {
+            // A sync stopped between two creations goes on first: its watch events are handed
+            // out once it is done, as they would be after one uninterrupted sync.
+            while self.resume_round() {
+                handled += 1;
+                if handled >= max_handles {
+                    return false;
+                }
+            }
             while self.dispatch_some(DISPATCH_CHUNK) {
                 handled += 1;
                 if handled >= max_handles {
@@ -236,9 +247,28 @@ impl Cluster {
         self.api.resource_version() != rv
     }
 
-    /// Hands every new watch event to the controllers.
+    /// Finishes a sync stopped between two creations, then hands every new watch event to the
+    /// controllers.
     fn dispatch(&mut self) {
+        while self.resume_round() {}
         while self.dispatch_some(usize::MAX) {}
+    }
+
+    /// Runs the next slice of a StatefulSet sync stopped between two creations (one unit of
+    /// work); false when none is pending.
+    fn resume_round(&mut self) -> bool {
+        if !self.statefulset.has_pending_round() {
+            return false;
+        }
+        let mut ctx = Ctx {
+            api: &mut self.api,
+            now: self.now,
+            timers: &mut self.timers,
+            reasons: &mut self.reasons,
+            events: &mut self.events,
+            controller: ControllerId::StatefulSet,
+        };
+        self.statefulset.resume(&mut ctx)
     }
 
     /// Hands at most `limit` new watch events to the controllers, oldest first; returns

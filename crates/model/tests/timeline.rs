@@ -288,3 +288,116 @@ fn hashing_often_equals_hashing_once() {
         often.cluster().event_log_hash()
     );
 }
+
+/// A Parallel sync that creates many pods hands control back every few creations (the page's
+/// frame budget) and the cluster resumes it before anything else: the writes, their order,
+/// the Events and every reason are those of one uninterrupted sync — also when a failed
+/// creation stops the round at the end of its slow-start batch, and when the page stops
+/// between slices and a user acts there.
+#[test]
+fn a_sync_split_between_creations_writes_what_one_sync_writes() {
+    use ordinal_model::{Cluster, Kind};
+    let set = |replicas: u32| {
+        json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
+            "spec": {"serviceName": "web", "replicas": replicas, "podManagementPolicy": "Parallel",
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {"metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "nginx", "image": "registry.k8s.io/nginx-slim:0.8",
+                        "volumeMounts": [{"name": "www", "mountPath": "/usr/share/nginx/html"}]}]}},
+                "volumeClaimTemplates": [{"metadata": {"name": "www"},
+                    "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]}})
+    };
+    let scale = |replicas: u32| Input::Patch {
+        kind: Kind::StatefulSet,
+        namespace: "default".into(),
+        name: "web".into(),
+        patch_type: ordinal_model::input::PatchType::Merge,
+        patch: json!({"spec": {"replicas": replicas}}),
+    };
+    // (seconds after the start, input)
+    let script: Vec<(u64, Input)> = vec![
+        (0, svc("web")),
+        (1, Input::Create { object: set(3) }),
+        // web-40's claim is held in Terminating: creating web-40 fails, and the round stops at
+        // the end of web-40's slow-start batch (web-62), three slices after the failure.
+        (
+            20,
+            Input::Create {
+                object: json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                "metadata": {"name": "www-web-40", "finalizers": ["example.com/hold"]},
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}),
+            },
+        ),
+        (
+            21,
+            Input::Delete {
+                kind: Kind::PersistentVolumeClaim,
+                namespace: "default".into(),
+                name: "www-web-40".into(),
+                options: Default::default(),
+            },
+        ),
+        (22, scale(120)),
+        // Released: the next round creates web-40 and the rest, over the index again.
+        (
+            50,
+            Input::Patch {
+                kind: Kind::PersistentVolumeClaim,
+                namespace: "default".into(),
+                name: "www-web-40".into(),
+                patch_type: ordinal_model::input::PatchType::Merge,
+                patch: json!({"metadata": {"finalizers": null}}),
+            },
+        ),
+        (60, scale(200)),
+        (120, scale(30)),
+    ];
+    let run = |slice: Option<u32>, max_handles: usize| {
+        let mut c = Cluster::new(Default::default(), 11);
+        if let Some(n) = slice {
+            c.statefulset.set_creates_per_slice(n);
+        }
+        let t0 = c.now();
+        let (mut pending_rounds, mut acted_mid_round) = (0, false);
+        for (at, input) in script.iter().cloned() {
+            while !c.run_until_bounded(t0.plus_secs(at), max_handles) {
+                if c.statefulset.has_pending_round() {
+                    pending_rounds += 1;
+                    // A user acting between two slices lands after the whole sync.
+                    if !acted_mid_round && max_handles == 1 && pending_rounds == 5 {
+                        acted_mid_round = true;
+                        c.apply(svc("mid-round")).unwrap();
+                    }
+                }
+            }
+            c.apply(input).unwrap();
+        }
+        c.run_until(t0.plus_secs(180));
+        let reasons: Vec<String> = c.reasons().iter().map(|r| format!("{r:?}")).collect();
+        (c, reasons, pending_rounds, acted_mid_round)
+    };
+    let (whole, whole_reasons, _, _) = run(Some(u32::MAX), usize::MAX);
+    let (sliced, sliced_reasons, _, _) = run(None, usize::MAX);
+    assert_eq!(sliced.event_log_hash(), whole.event_log_hash());
+    assert_eq!(sliced_reasons, whole_reasons);
+    // The held claim stopped the 120-pod round at web-62 in both.
+    let failed = whole_reasons
+        .iter()
+        .filter(|r| r.contains("www-web-40"))
+        .count();
+    assert!(failed > 0, "no reason names the held claim");
+
+    // Stepping one unit of work at a time stops between slices.
+    let (stepped, stepped_reasons, pending_rounds, acted) = run(None, 1);
+    assert!(pending_rounds >= 5, "{pending_rounds} stops inside a round");
+    assert!(acted);
+    // The extra input is the only difference: the straight replay of its inputs is the same.
+    let replayed = Cluster::replay(
+        Default::default(),
+        11,
+        stepped.inputs(),
+        Some(stepped.now()),
+    );
+    assert_eq!(replayed.event_log_hash(), stepped.event_log_hash());
+    assert!(stepped_reasons.len() >= whole_reasons.len());
+}

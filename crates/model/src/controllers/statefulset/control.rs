@@ -32,6 +32,42 @@ pub fn as_pod(o: &Arc<Object>) -> Option<&Pod> {
     Pod::from_object(o)
 }
 
+/// Pods a Parallel round over the index creates before it hands control back
+/// ([`FastRound::Yielded`]): one sync that creates 200 pods, their claims and their Events was
+/// the page's longest frame (tens of ms of cold wasm). The cluster resumes the round before
+/// anything else runs, at the same instant (`Cluster::run_until_bounded`), so the writes, their
+/// order and every reason are the single sync's; only the wall-clock work is split.
+pub const CREATES_PER_SLICE: u32 = 16;
+
+/// Where a Parallel round stopped between two creations: everything the rest of the round
+/// reads (the pods as read at the start of the sync, the status counted then, the slow-start
+/// error bookkeeping).
+#[derive(Clone)]
+pub struct ParallelProgress {
+    next_ord: i64,
+    created: u32,
+    errs: Vec<String>,
+    stop_after: Option<i64>,
+    snapshot: VecMap<i64, Option<Arc<Object>>>,
+    status: StatefulSetStatus,
+}
+
+impl std::fmt::Debug for ParallelProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParallelProgress")
+            .field("next_ord", &self.next_ord)
+            .field("created", &self.created)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a round over the index ended: done (the status to write and the outcome), or
+/// stopped between two creations, to be resumed.
+pub enum FastRound {
+    Done(StatefulSetStatus, Result<RoundOutcome, String>),
+    Yielded(ParallelProgress),
+}
+
 /// What one round decided besides the status.
 #[derive(Debug, Default)]
 pub struct RoundOutcome {
@@ -767,7 +803,9 @@ pub fn update_stateful_set_fast(
     collision_count: i32,
     idx: &SetIndex,
     create_budget: u32,
-) -> (StatefulSetStatus, Result<RoundOutcome, String>) {
+    creates_per_slice: u32,
+    resume: Option<ParallelProgress>,
+) -> FastRound {
     let r = Round {
         set,
         current_set,
@@ -781,18 +819,34 @@ pub fn update_stateful_set_fast(
         end: end_ordinal(set),
         ns: set.metadata.ns().to_string(),
     };
-    let mut status = StatefulSetStatus {
-        observed_generation: Some(set.metadata.generation),
-        current_revision: r.current_rev.clone(),
-        update_revision: r.update_rev.clone(),
-        collision_count: Some(collision_count),
-        ..Default::default()
+    // A resumed round goes on with what its first slice read and counted.
+    let (mut status, mut snapshot, start_at, mut created, mut errs, mut stop_after) = match resume {
+        Some(p) => (
+            p.status,
+            p.snapshot,
+            p.next_ord,
+            p.created,
+            p.errs,
+            p.stop_after,
+        ),
+        None => {
+            let mut status = StatefulSetStatus {
+                observed_generation: Some(set.metadata.generation),
+                current_revision: r.current_rev.clone(),
+                update_revision: r.update_rev.clone(),
+                collision_count: Some(collision_count),
+                ..Default::default()
+            };
+            idx.counts.write_to(&mut status);
+            (status, VecMap::new(), r.start, 0, Vec::new(), None)
+        }
     };
-    idx.counts.write_to(&mut status);
     // The full walk reads the pods as claimed at the start of the sync; a pod is only written
     // while its own ordinal is processed, so fetching on first use and keeping it is the same.
-    let mut snapshot: VecMap<i64, Option<Arc<Object>>> = VecMap::new();
-    let mut fetch = |api: &ApiServer, ord: i64| -> Option<Arc<Object>> {
+    let fetch = |snapshot: &mut VecMap<i64, Option<Arc<Object>>>,
+                 api: &ApiServer,
+                 ord: i64|
+     -> Option<Arc<Object>> {
         snapshot
             .entry(ord)
             .or_insert_with(|| {
@@ -811,19 +865,17 @@ pub fn update_stateful_set_fast(
                 ord = hi + 1;
                 continue;
             }
-            let obj = fetch(ctx.api, ord);
+            let obj = fetch(&mut snapshot, ctx.api, ord);
             match process_replica(ctx, &r, ord, obj.as_ref().and_then(as_pod)) {
                 Ok(false) => {}
-                Ok(true) => return (status, Ok(outcome)),
-                Err(e) => return (status, Err(e)),
+                Ok(true) => return FastRound::Done(status, Ok(outcome)),
+                Err(e) => return FastRound::Done(status, Err(e)),
             }
             ord += 1;
         }
     } else {
-        let mut errs: Vec<String> = Vec::new();
-        let mut created = 0u32;
-        let mut stop_after: Option<i64> = None;
-        let mut ord = r.start;
+        let mut created_in_slice = 0u32;
+        let mut ord = start_at;
         while ord <= r.end {
             if stop_after.is_some_and(|s| ord > s) {
                 break;
@@ -832,8 +884,9 @@ pub fn update_stateful_set_fast(
                 ord = hi + 1;
                 continue;
             }
-            let obj = fetch(ctx.api, ord);
-            if obj.is_none() {
+            let obj = fetch(&mut snapshot, ctx.api, ord);
+            let creates = obj.is_none();
+            if creates {
                 if created >= create_budget {
                     outcome.capped = true;
                     why(
@@ -854,12 +907,25 @@ pub fn update_stateful_set_fast(
                 stop_after = Some(r.start + batch_end(ord - r.start));
             }
             ord += 1;
+            if creates {
+                created_in_slice += 1;
+                if created_in_slice >= creates_per_slice && ord <= r.end {
+                    return FastRound::Yielded(ParallelProgress {
+                        next_ord: ord,
+                        created,
+                        errs,
+                        stop_after,
+                        snapshot,
+                        status,
+                    });
+                }
+            }
         }
         if let Some(e) = pod_control::aggregate(&errs) {
-            return (status, Err(e));
+            return FastRound::Done(status, Err(e));
         }
         if outcome.capped {
-            return (status, Ok(outcome));
+            return FastRound::Done(status, Ok(outcome));
         }
     }
     // No condemned pods: their claim fixing and processCondemned have nothing to do.
@@ -871,15 +937,15 @@ pub fn update_stateful_set_fast(
             ord = lo - 1;
             continue;
         }
-        let obj = fetch(ctx.api, ord);
+        let obj = fetch(&mut snapshot, ctx.api, ord);
         let pod = obj.as_ref().and_then(as_pod);
         if let Some(result) = rolling_update_ordinal(ctx, set, &r, ord, pod, partition, &mut status)
         {
-            return (status, result.map(|()| outcome));
+            return FastRound::Done(status, result.map(|()| outcome));
         }
         ord -= 1;
     }
-    (status, Ok(outcome))
+    FastRound::Done(status, Ok(outcome))
 }
 
 #[cfg(test)]

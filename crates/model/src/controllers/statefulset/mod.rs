@@ -58,6 +58,28 @@ pub struct StatefulSetController {
     resync_armed: VecSet<ObjectRef>,
     /// Per-set memo of the revision steps of a sync (see `revisions::RevisionCache`).
     revision_caches: HashMap<ObjectRef, revisions::RevisionCache>,
+    /// A sync whose Parallel round stopped between two creations; the cluster resumes it
+    /// before anything else runs ([`StatefulSetController::resume`]).
+    pending: Option<Box<PendingRound>>,
+    /// Creations per slice of a Parallel round when not [`control::CREATES_PER_SLICE`]
+    /// (tests compare a sliced sync with an unsliced one).
+    creates_per_slice: Option<u32>,
+}
+
+/// A sync stopped between two creations (`control::CREATES_PER_SLICE`): what the rest of its
+/// round and the end of the sync read, as they were when the sync began.
+struct PendingRound {
+    key: ObjectRef,
+    set: StatefulSet,
+    current: Arc<Object>,
+    update: Arc<Object>,
+    update_set: Arc<StatefulSet>,
+    current_set: Option<Arc<StatefulSet>>,
+    collision_count: i32,
+    revisions: Vec<Arc<Object>>,
+    throttled: bool,
+    budget: u32,
+    progress: control::ParallelProgress,
 }
 
 /// `statefulSetResyncPeriod` in `stateful_set.go`: every set is synced again every 30 s even
@@ -248,7 +270,108 @@ impl Controller for StatefulSetController {
         if exists && self.resync_armed.insert(key.clone()) {
             ctx.wake_at(ctx.now.plus_ms(RESYNC_PERIOD_MS), key.clone(), TAG_RESYNC);
         }
-        match self.sync(key, ctx) {
+        let result = self.sync(key, ctx);
+        if self.pending.is_none() {
+            self.sync_ended(key, result, ctx);
+        }
+    }
+}
+
+impl StatefulSetController {
+    /// Sets how many pods a slice of a Parallel round creates before the sync hands control
+    /// back (at least 1; `u32::MAX` never splits a sync). Only the wall-clock work changes.
+    pub fn set_creates_per_slice(&mut self, n: u32) {
+        self.creates_per_slice = Some(n.max(1));
+    }
+
+    fn slice(&self) -> u32 {
+        self.creates_per_slice.unwrap_or(control::CREATES_PER_SLICE)
+    }
+
+    /// Whether a sync stopped between two creations and waits to be resumed.
+    pub fn has_pending_round(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Runs the next slice of a sync that stopped between two creations, and the end of the
+    /// sync (status, history, requeues) once its round is done; false when none is pending.
+    pub fn resume(&mut self, ctx: &mut Ctx<'_>) -> bool {
+        let Some(pending) = self.pending.take() else {
+            return false;
+        };
+        let PendingRound {
+            key,
+            set,
+            current,
+            update,
+            update_set,
+            current_set,
+            collision_count,
+            revisions,
+            throttled,
+            budget,
+            progress,
+        } = *pending;
+        // No watch event is handed out while a round is pending, so the index is the one the
+        // sync began with.
+        let slice = self.slice();
+        let Some(idx) = self.indexes.get(&key) else {
+            return true;
+        };
+        let round = control::update_stateful_set_fast(
+            ctx,
+            &set,
+            as_revision(&current),
+            as_revision(&update),
+            current_set.as_deref().unwrap_or(&update_set),
+            &update_set,
+            collision_count,
+            idx,
+            budget,
+            slice,
+            Some(progress),
+        );
+        match round {
+            control::FastRound::Yielded(progress) => {
+                self.pending = Some(Box::new(PendingRound {
+                    key,
+                    set,
+                    current,
+                    update,
+                    update_set,
+                    current_set,
+                    collision_count,
+                    revisions,
+                    throttled,
+                    budget,
+                    progress,
+                }));
+            }
+            control::FastRound::Done(status, round) => {
+                let result = self.end_sync(
+                    &key,
+                    &set,
+                    EndOfRound {
+                        status,
+                        round,
+                        fast: true,
+                        pods: &[],
+                        revisions: &revisions,
+                        current: as_revision(&current),
+                        update: as_revision(&update),
+                        throttled,
+                    },
+                    ctx,
+                );
+                self.sync_ended(&key, result, ctx);
+            }
+        }
+        true
+    }
+
+    /// The workqueue's bookkeeping after a sync: forget the failures, or requeue with backoff.
+    fn sync_ended(&mut self, key: &ObjectRef, result: Result<(), String>, ctx: &mut Ctx<'_>) {
+        match result {
             Ok(()) => {
                 self.failures.remove(key);
             }
@@ -442,8 +565,9 @@ impl StatefulSetController {
         } else {
             control::PARALLEL_CREATES_PER_SYNC
         };
+        let slice = self.slice();
         let (status, round) = match (fast, self.indexes.get(key)) {
-            (true, Some(idx)) => control::update_stateful_set_fast(
+            (true, Some(idx)) => match control::update_stateful_set_fast(
                 ctx,
                 set,
                 current,
@@ -453,7 +577,27 @@ impl StatefulSetController {
                 collision_count,
                 idx,
                 budget,
-            ),
+                slice,
+                None,
+            ) {
+                control::FastRound::Done(status, round) => (status, round),
+                control::FastRound::Yielded(progress) => {
+                    self.pending = Some(Box::new(PendingRound {
+                        key: key.clone(),
+                        set: set.clone(),
+                        current: current_obj.clone(),
+                        update: update_obj.clone(),
+                        update_set: us,
+                        current_set: other_current_set,
+                        collision_count,
+                        revisions,
+                        throttled,
+                        budget,
+                        progress,
+                    }));
+                    return Ok(());
+                }
+            },
             _ => control::update_stateful_set(
                 ctx,
                 set,
@@ -466,9 +610,44 @@ impl StatefulSetController {
                 budget,
             ),
         };
+        self.end_sync(
+            key,
+            set,
+            EndOfRound {
+                status,
+                round,
+                fast,
+                pods: &pods,
+                revisions: &revisions,
+                current,
+                update,
+                throttled,
+            },
+            ctx,
+        )
+    }
+
+    /// The end of a sync once its round is done: the status, the history, the requeues.
+    fn end_sync(
+        &mut self,
+        key: &ObjectRef,
+        set: &StatefulSet,
+        end: EndOfRound<'_>,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), String> {
+        let EndOfRound {
+            status,
+            round,
+            fast,
+            pods,
+            revisions,
+            current,
+            update,
+            throttled,
+        } = end;
         let status_result = update_status(ctx, set, status);
-        let live = self.live_revisions(key, fast, &pods);
-        truncate_history(ctx, set, &live, &revisions, Some(current), Some(update));
+        let live = self.live_revisions(key, fast, pods);
+        truncate_history(ctx, set, &live, revisions, Some(current), Some(update));
         let outcome = round?;
         let status = status_result?;
         if outcome.capped && !throttled {
@@ -486,6 +665,48 @@ impl StatefulSetController {
         }
         Ok(())
     }
+}
+
+// By hand, out of line: the derives were inlined into `Cluster`'s (+2 kB of wasm).
+impl Clone for PendingRound {
+    #[inline(never)]
+    fn clone(&self) -> PendingRound {
+        PendingRound {
+            key: self.key.clone(),
+            set: self.set.clone(),
+            current: self.current.clone(),
+            update: self.update.clone(),
+            update_set: self.update_set.clone(),
+            current_set: self.current_set.clone(),
+            collision_count: self.collision_count,
+            revisions: self.revisions.clone(),
+            throttled: self.throttled,
+            budget: self.budget,
+            progress: self.progress.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for PendingRound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingRound")
+            .field("key", &self.key)
+            .field("progress", &self.progress)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the end of a sync reads from its round.
+struct EndOfRound<'a> {
+    status: crate::objects::StatefulSetStatus,
+    round: Result<control::RoundOutcome, String>,
+    /// The round ran over the index (the pods were not listed).
+    fast: bool,
+    pods: &'a [Arc<Object>],
+    revisions: &'a [Arc<Object>],
+    current: &'a ControllerRevision,
+    update: &'a ControllerRevision,
+    throttled: bool,
 }
 
 /// `ListRevisions` → `history.ListControllerRevisions`: revisions in the namespace matching the
