@@ -32,6 +32,24 @@ pub struct FeedLine {
     pub wait: bool,
 }
 
+impl crate::rows::Row for FeedLine {
+    fn key(&self) -> String {
+        self.seq.to_string()
+    }
+
+    fn build(&self, doc: &web_sys::Document) -> Option<web_sys::Element> {
+        let p = doc.create_element("p").ok()?;
+        if self.wait {
+            p.set_class_name("wait");
+        }
+        let time = crate::rows::text_element(doc, "time", &self.at)?;
+        let _ = p.append_child(time.as_ref());
+        let rest = format!(" {}{}", if self.wait { "waits: " } else { "" }, self.text);
+        let _ = p.append_child(doc.create_text_node(&rest).as_ref());
+        Some(p)
+    }
+}
+
 /// Everything the views read or write, as `Copy` signal handles (provided as context).
 #[derive(Clone, Copy)]
 pub struct Ui {
@@ -296,6 +314,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn EventsFeed() -> impl IntoView {
     let ui = use_ui();
+    let lines = NodeRef::<leptos::html::Div>::new();
+    crate::cluster_view::rows_effect(lines, ui.feed);
     view! {
         <section class="panel events" aria-labelledby="events-heading">
             <h2 id="events-heading">"Controller events"</h2>
@@ -308,16 +328,8 @@ fn EventsFeed() -> impl IntoView {
             >
                 // The newest reason stays in view by CSS (column-reverse around one child),
                 // never by reading scrollHeight (a forced layout on every feed update).
-                <div class="lines">
-                    <For each=move || ui.feed.get() key=|l| l.seq let:line>
-                        <p class:wait=line.wait>
-                            <time>{line.at}</time>
-                            " "
-                            {if line.wait { "waits: " } else { "" }}
-                            {line.text}
-                        </p>
-                    </For>
-                </div>
+                // Lines by hand (`rows`): a step brings many at once.
+                <div class="lines" node_ref=lines></div>
             </div>
         </section>
     }

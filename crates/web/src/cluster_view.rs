@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::app::{use_ui, Ui};
 use crate::publish::Card;
+use crate::rows::{self, Row};
 use crate::vm::{self, PodVm, PvcVm, SetVm};
 
 /// Beyond this many pods the cards drop their detail lines (level of detail).
@@ -295,10 +296,75 @@ fn debug_key<T: std::fmt::Debug>(t: &T) -> String {
     format!("{t:?}")
 }
 
+impl Row for vm::DnsRow {
+    fn key(&self) -> String {
+        vm::DnsRow::key(self)
+    }
+
+    fn build(&self, doc: &web_sys::Document) -> Option<web_sys::Element> {
+        let tr = doc.create_element("tr").ok()?;
+        let _ = tr.set_attribute("data-dns", &self.key());
+        for text in [self.name.as_str(), self.type_, self.value.as_str()] {
+            let td = rows::text_element(doc, "td", text)?;
+            let _ = tr.append_child(td.as_ref());
+        }
+        Some(tr)
+    }
+}
+
+impl Row for vm::PvVm {
+    fn key(&self) -> String {
+        self.text()
+    }
+
+    fn build(&self, doc: &web_sys::Document) -> Option<web_sys::Element> {
+        let li = rows::text_element(doc, "li", &self.text())?;
+        let _ = li.set_attribute("data-pv", &self.name);
+        Some(li)
+    }
+}
+
+impl vm::PvVm {
+    fn text(&self) -> String {
+        format!(
+            "PV {} · {} · {} · claim {} · reclaim {}",
+            self.name,
+            self.phase,
+            self.capacity,
+            self.claim.as_deref().unwrap_or("none"),
+            self.reclaim
+        )
+    }
+}
+
+/// Keeps `parent`'s rows in step with `list` (see [`rows`]).
+pub(crate) fn rows_effect<R: Row + Send + Sync + 'static, E>(
+    parent: NodeRef<E>,
+    list: RwSignal<Vec<R>>,
+) where
+    E: leptos::html::ElementType,
+    E::Output: AsRef<web_sys::Element> + Clone + 'static,
+    NodeRef<E>: Get<Value = Option<E::Output>>,
+{
+    let mut kept = rows::KeyedRows::default();
+    Effect::new(move |_| {
+        let el = parent.get();
+        list.with(|list| {
+            if let Some(el) = el {
+                kept.sync(el.as_ref(), list);
+            }
+        });
+    });
+}
+
 #[component]
 pub fn ClusterView() -> impl IntoView {
     let ui = use_ui();
     let p = ui.published;
+    let dns_body = NodeRef::<leptos::html::Tbody>::new();
+    let pv_list = NodeRef::<leptos::html::Ul>::new();
+    rows_effect(dns_body, p.dns);
+    rows_effect(pv_list, p.pvs);
     view! {
         <section class="panel cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading">"Cluster"</h2>
@@ -363,20 +429,8 @@ pub fn ClusterView() -> impl IntoView {
                     <PvcCard pvc=pvc />
                 </For>
             </ul>
-            <ul class="pvs" aria-label="PersistentVolumes">
-                <For each=move || p.pvs.get() key=debug_key let:pv>
-                    <li data-pv=pv.name.clone()>
-                        {format!(
-                            "PV {} · {} · {} · claim {} · reclaim {}",
-                            pv.name,
-                            pv.phase,
-                            pv.capacity,
-                            pv.claim.clone().unwrap_or_else(|| "none".into()),
-                            pv.reclaim
-                        )}
-                    </li>
-                </For>
-            </ul>
+            // Rows by hand (`rows`): volumes appear at many places at once.
+            <ul class="pvs" aria-label="PersistentVolumes" node_ref=pv_list></ul>
             <h2 id="dns-heading">"DNS records"</h2>
             <div class="dns-wrap" tabindex="0" role="region" aria-labelledby="dns-heading">
                 <table class="dns" aria-label="DNS records">
@@ -387,15 +441,8 @@ pub fn ClusterView() -> impl IntoView {
                             <th scope="col">"Value"</th>
                         </tr>
                     </thead>
-                    <tbody>
-                        <For each=move || p.dns.get() key=vm::DnsRow::key let:row>
-                            <tr data-dns=row.key()>
-                                <td>{row.name.clone()}</td>
-                                <td>{row.type_}</td>
-                                <td>{row.value.clone()}</td>
-                            </tr>
-                        </For>
-                    </tbody>
+                    // Rows by hand (`rows`): records appear at many places at once.
+                    <tbody node_ref=dns_body></tbody>
                 </table>
             </div>
         </section>

@@ -22,6 +22,7 @@ pub mod params;
 pub mod playback;
 pub mod present;
 pub mod publish;
+pub mod rows;
 pub mod share_ui;
 pub mod storage;
 pub mod terminal;
