@@ -11,8 +11,7 @@
 //!
 //! Every row's text goes in as text nodes (`textContent`), never as markup.
 
-use std::collections::HashMap;
-
+use ordinal_model::sort::sort_by;
 use web_sys::{Document, Element, Node};
 
 /// One row of a [`KeyedRows`] list.
@@ -23,10 +22,10 @@ pub trait Row {
     fn build(&self, doc: &Document) -> Option<Element>;
 }
 
-/// The elements of a list of rows under one parent element, by key.
+/// The elements of a list of rows under one parent element, sorted by key.
 #[derive(Default)]
 pub struct KeyedRows {
-    by_key: HashMap<String, Element>,
+    by_key: Vec<(String, Element)>,
 }
 
 impl KeyedRows {
@@ -35,26 +34,58 @@ impl KeyedRows {
     /// (a kept row out of order is moved; rows with a key seen before in `rows` are skipped).
     /// `parent` must hold only the rows this list put there.
     pub fn sync<R: Row>(&mut self, parent: &Element, rows: &[R]) {
+        let keys = rows.iter().map(Row::key).collect();
+        self.sync_keys(parent, keys, &|i, doc| rows[i].build(doc));
+    }
+
+    /// [`KeyedRows::sync`] over the rows' keys and a builder of row `i` (one copy of the code
+    /// for every kind of row).
+    fn sync_keys(
+        &mut self,
+        parent: &Element,
+        keys: Vec<String>,
+        build: &dyn Fn(usize, &Document) -> Option<Element>,
+    ) {
         let Some(doc) = parent.owner_document() else {
             return;
         };
-        let keys: Vec<String> = rows.iter().map(Row::key).collect();
-        let wanted: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
-        let mut kept: HashMap<String, Element> = HashMap::with_capacity(keys.len());
-        for (key, el) in self.by_key.drain() {
-            if wanted.contains(key.as_str()) {
-                kept.insert(key, el);
+        // The new keys in key order, each with its first position in the list.
+        let mut wanted: Vec<(&str, usize)> =
+            keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+        sort_by(&mut wanted, |a, b| a.cmp(b));
+        let find = |k: &str| {
+            wanted
+                .binary_search_by(|(w, _)| (*w).cmp(k))
+                .ok()
+                .map(|at| {
+                    // The first of equal keys: binary search may land on any of them.
+                    let mut at = at;
+                    while at > 0 && wanted[at - 1].0 == k {
+                        at -= 1;
+                    }
+                    wanted[at].1
+                })
+        };
+        // Rows that went are removed; the kept ones stay sorted by key.
+        let mut kept: Vec<(String, Option<Element>)> = Vec::with_capacity(keys.len());
+        for (key, el) in std::mem::take(&mut self.by_key) {
+            if find(&key).is_some() {
+                kept.push((key, Some(el)));
             } else {
                 el.remove();
             }
         }
-        let mut next: HashMap<String, Element> = HashMap::with_capacity(keys.len());
+        let mut next: Vec<(String, Element)> = Vec::with_capacity(keys.len());
         let mut cursor: Option<Node> = parent.first_child();
-        for (row, key) in rows.iter().zip(keys) {
-            if next.contains_key(&key) {
+        for (i, key) in keys.iter().enumerate() {
+            if find(key) != Some(i) {
                 continue;
             }
-            let el = match kept.remove(&key) {
+            let old = kept
+                .binary_search_by(|(k, _)| k.as_str().cmp(key))
+                .ok()
+                .and_then(|at| kept[at].1.take());
+            let el = match old {
                 Some(el) => {
                     let node: &Node = el.as_ref();
                     if cursor.as_ref() == Some(node) {
@@ -65,15 +96,16 @@ impl KeyedRows {
                     el
                 }
                 None => {
-                    let Some(el) = row.build(&doc) else {
+                    let Some(el) = build(i, &doc) else {
                         continue;
                     };
                     let _ = parent.insert_before(el.as_ref(), cursor.as_ref());
                     el
                 }
             };
-            next.insert(key, el);
+            next.push((key.clone(), el));
         }
+        sort_by(&mut next, |a, b| a.0.cmp(&b.0));
         self.by_key = next;
     }
 }
