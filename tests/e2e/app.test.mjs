@@ -138,6 +138,15 @@ test('fail a node from the cluster view', async () => {
   await lane.locator('.node-state', { hasText: /^Ready$/ }).waitFor({ timeout: 60_000 });
 });
 
+test('lose a volume from the storage shelf', async () => {
+  const card = page.locator('[data-pvc="www-web-4"]');
+  await card.getByRole('button', { name: 'Lose volume', exact: true }).click();
+  await termOut().getByText('sim pvc lose www-web-4').waitFor();
+  await page.locator('[data-pvc="www-web-4"].lost').waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('[data-pvc="www-web-4"]').getAttribute('aria-label'),
+    /^PersistentVolumeClaim www-web-4, Lost, /);
+});
+
 test('scrub the timeline back and forth', async () => {
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await page.getByRole('button', { name: 'Play', exact: true }).waitFor();

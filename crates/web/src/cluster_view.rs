@@ -253,42 +253,70 @@ fn SetPanel(set: SetVm) -> impl IntoView {
     }
 }
 
-#[component]
-fn PvcCard(pvc: PvcVm) -> impl IntoView {
-    let ui = use_ui();
-    let name = pvc.name.clone();
-    let lose = format!("sim pvc lose {name}");
-    view! {
-        <li
-            class="pvc"
-            class:lost=pvc.phase == "Lost"
-            data-pvc=pvc.name.clone()
-            aria-label=pvc.accessible_name()
-        >
-            <strong>{pvc.name.clone()}</strong>
-            <span class="badge">{pvc.phase.clone()}</span>
-            <div class="meta">
-                {format!(
-                    "{} → {}",
-                    pvc.capacity,
-                    pvc.volume.clone().unwrap_or_else(|| "no volume".into())
-                )}
-            </div>
-            <div class="meta">
-                {match &pvc.mounted_by {
-                    Some(p) => format!("mounted by {p}"),
-                    None => "not mounted".to_string(),
-                }}
-                " · "
-                {match &pvc.owner {
-                    Some(o) => format!("owned by {o}"),
-                    None => "no owner (retained)".to_string(),
-                }}
-            </div>
-            <button type="button" class="small" on:click=move |_| ui.run_line(lose.clone())>
-                "Lose volume"
-            </button>
-        </li>
+/// A claim's card on the storage shelf, by hand (`rows`). Its "Lose volume" button is
+/// handled by the shelf (one listener for all cards; the card's `data-pvc` names the claim).
+impl Row for PvcVm {
+    fn key(&self) -> String {
+        debug_key(self)
+    }
+
+    fn build(&self, doc: &web_sys::Document) -> Option<web_sys::Element> {
+        let li = doc.create_element("li").ok()?;
+        li.set_class_name(if self.phase == "Lost" {
+            "pvc lost"
+        } else {
+            "pvc"
+        });
+        let _ = li.set_attribute("data-pvc", &self.name);
+        let _ = li.set_attribute("aria-label", &self.accessible_name());
+        let volume = self.volume.as_deref().unwrap_or("no volume");
+        let mounted = match &self.mounted_by {
+            Some(p) => format!("mounted by {p}"),
+            None => "not mounted".to_string(),
+        };
+        let owner = match &self.owner {
+            Some(o) => format!("owned by {o}"),
+            None => "no owner (retained)".to_string(),
+        };
+        let parts = [
+            rows::text_element(doc, "strong", &self.name)?,
+            rows::text_element(doc, "span", &self.phase)?,
+            rows::text_element(doc, "div", &format!("{} → {volume}", self.capacity))?,
+            rows::text_element(doc, "div", &format!("{mounted} · {owner}"))?,
+            rows::text_element(doc, "button", "Lose volume")?,
+        ];
+        parts[1].set_class_name("badge");
+        parts[2].set_class_name("meta");
+        parts[3].set_class_name("meta");
+        parts[4].set_class_name("small");
+        let _ = parts[4].set_attribute("type", "button");
+        let _ = parts[4].set_attribute("data-action", "lose");
+        for part in &parts {
+            let _ = li.append_child(part.as_ref());
+        }
+        Some(li)
+    }
+}
+
+/// The shelf's click handler: a card's "Lose volume" runs `sim pvc lose <claim>`.
+fn shelf_click(ui: Ui, ev: web_sys::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Ok(Some(button)) = target.closest("button[data-action=\"lose\"]") else {
+        return;
+    };
+    let claim = button
+        .closest("[data-pvc]")
+        .ok()
+        .flatten()
+        .and_then(|card| card.get_attribute("data-pvc"));
+    if let Some(claim) = claim {
+        ui.run_line(format!("sim pvc lose {claim}"));
     }
 }
 
@@ -365,6 +393,8 @@ pub fn ClusterView() -> impl IntoView {
     let pv_list = NodeRef::<leptos::html::Ul>::new();
     rows_effect(dns_body, p.dns);
     rows_effect(pv_list, p.pvs);
+    let shelf = NodeRef::<leptos::html::Ul>::new();
+    rows_effect(shelf, p.pvcs);
     view! {
         <section class="panel cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading">"Cluster"</h2>
@@ -424,11 +454,13 @@ pub fn ClusterView() -> impl IntoView {
                 </For>
             </div>
             <h2 id="storage-heading">"Storage"</h2>
-            <ul class="shelf" aria-labelledby="storage-heading">
-                <For each=move || p.pvcs.get() key=debug_key let:pvc>
-                    <PvcCard pvc=pvc />
-                </For>
-            </ul>
+            // Cards by hand (`rows`): claims appear at many places at once.
+            <ul
+                class="shelf"
+                aria-labelledby="storage-heading"
+                node_ref=shelf
+                on:click=move |ev| shelf_click(ui, ev)
+            ></ul>
             // Rows by hand (`rows`): volumes appear at many places at once.
             <ul class="pvs" aria-label="PersistentVolumes" node_ref=pv_list></ul>
             <h2 id="dns-heading">"DNS records"</h2>

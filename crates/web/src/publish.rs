@@ -232,6 +232,35 @@ pub struct Publisher {
 /// 1× and 16×) had no frame over 50 ms, against 1 in 6 at 12 and 32.
 pub const NEW_CARDS_PER_FRAME: usize = 8;
 
+/// What one frame changes in one lane. Leptos' keyed list (tachys 0.2 `keyed::diff`) moves
+/// kept cards in the DOM (removed and inserted again, with all the kept cards after them:
+/// adjacent moves are grouped) unless a frame's change is one of: cards appended after every
+/// kept card; one card inserted among them (with appends); cards removed. Pods bound to a
+/// node out of order (`web-100` before `web-11`), or bound while new pods join the
+/// unscheduled lane, moved 40–60 cards a frame. A change of another kind waits a frame: the
+/// card stays where it was, showing what it showed.
+#[derive(Clone, Copy, Default, Debug)]
+struct LaneFrame {
+    removed: bool,
+    inserted: bool,
+    inserted_among: bool,
+    /// Position in this frame's pod order of the lane's last kept card (`usize::MAX` when a
+    /// fading card sits at its end).
+    last_kept: Option<usize>,
+}
+
+impl LaneFrame {
+    fn may_insert(&self, at: usize) -> bool {
+        let appends = self.last_kept.is_none_or(|k| at > k);
+        !self.removed && (appends || !self.inserted_among)
+    }
+
+    fn insert(&mut self, at: usize) {
+        self.inserted = true;
+        self.inserted_among |= self.last_kept.is_some_and(|k| at < k);
+    }
+}
+
 /// The most existing cards whose pod changed that one publish updates (each update re-runs the
 /// card's text, class and label effects). With many pods the view model is rebuilt every
 /// `REBUILD_MS`, so at 16× one rebuild carried the changes of 200 pods at once (40–50 ms of
@@ -292,13 +321,42 @@ impl Publisher {
         }
         // Cards held in their old lane this frame (what they showed last frame).
         let mut held: Vec<(String, (PodVm, Option<String>))> = Vec::new();
-        self.ghosts
-            .retain(|k, (_, at)| !live.contains_key(k) && now >= *at && now < *at + LEAVE_MS);
+        let fading =
+            |k: &String, at: u64| !live.contains_key(k) && now >= at && now < at + LEAVE_MS;
+        // Fading cards that leave their lane this frame.
+        let expired: Vec<(String, (Option<String>, u64))> = self
+            .ghosts
+            .iter()
+            .filter(|(k, (_, at))| backwards || !fading(k, *at))
+            .map(|(k, g)| (k.clone(), g.clone()))
+            .collect();
+        self.ghosts.retain(|k, (_, at)| fading(k, *at));
         if backwards {
             self.ghosts.clear();
         }
 
         let mut lanes_keys: VecMap<Option<String>, Vec<String>> = VecMap::new();
+        // What this frame changes in each lane (see `LaneFrame`). A moving card counts as kept
+        // in its old lane until it moves; fading cards sit at the end of their lane.
+        let mut lane_frames: VecMap<Option<String>, LaneFrame> = VecMap::new();
+        p.cards.with_value(|cards| {
+            for (at, key) in order.iter().enumerate() {
+                if cards.contains_key(key) {
+                    let lane = previous.get(key).map_or(&live[key].1, |(_, lane)| lane);
+                    lane_frames.entry(lane.clone()).or_default().last_kept = Some(at);
+                }
+            }
+        });
+        for (key, (node, _)) in &self.ghosts {
+            if p.cards.with_value(|cards| cards.contains_key(key)) {
+                lane_frames.entry(node.clone()).or_default().last_kept = Some(usize::MAX);
+            }
+        }
+        for (key, (node, _)) in &expired {
+            if p.cards.with_value(|cards| cards.contains_key(key)) {
+                lane_frames.entry(node.clone()).or_default().removed = true;
+            }
+        }
         // Cards built this frame: new ones, and ones changing lane (a lane's list builds its
         // own card; 200 pods bound by the scheduler at once would rebuild 200).
         let mut built = 0;
@@ -307,13 +365,20 @@ impl Publisher {
         let mut stale: Vec<(String, PodVm)> = Vec::new();
         self.deferred = false;
         p.cards.update_value(|cards| {
-            for key in &order {
+            for (at, key) in order.iter().enumerate() {
                 let (vm, node) = &live[key];
                 let anim = Anim::live(now, vm);
                 let old = previous.get(key);
                 let moving = old.is_some_and(|(_, lane)| lane != node);
+                let inserting = moving || !cards.contains_key(key);
+                // A change its lane cannot take this frame waits (see `LaneFrame`).
+                let may_insert = !inserting
+                    || lane_frames.get(node).is_none_or(|f| f.may_insert(at))
+                        && old.is_none_or(|(_, from)| {
+                            !moving || lane_frames.get(from).is_none_or(|f| !f.inserted)
+                        });
                 match cards.get(key) {
-                    Some(_) if moving && built >= NEW_CARDS_PER_FRAME => {
+                    Some(_) if moving && (built >= NEW_CARDS_PER_FRAME || !may_insert) => {
                         // Over budget: the card stays as it was, in its old lane, until a
                         // later frame moves it.
                         if let Some(old) = old {
@@ -341,7 +406,7 @@ impl Publisher {
                         }
                         set_if_changed(card.gone, false);
                     }
-                    None if built >= NEW_CARDS_PER_FRAME => {
+                    None if built >= NEW_CARDS_PER_FRAME || !may_insert => {
                         self.deferred = true;
                         continue;
                     }
@@ -361,6 +426,12 @@ impl Publisher {
                     .entry(node.clone())
                     .or_default()
                     .push(key.clone());
+                if inserting {
+                    lane_frames.entry(node.clone()).or_default().insert(at);
+                    if let Some((_, from)) = old.filter(|_| moving) {
+                        lane_frames.entry(from.clone()).or_default().removed = true;
+                    }
+                }
             }
             for (key, (node, at)) in &self.ghosts {
                 let anim = Anim {

@@ -50,8 +50,11 @@ impl KeyedRows {
             return;
         };
         // The new keys in key order, each with its first position in the list.
-        let mut wanted: Vec<(&str, usize)> =
-            keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+        let mut wanted: Vec<(&str, usize)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i))
+            .collect();
         sort_by(&mut wanted, |a, b| a.cmp(b));
         let find = |k: &str| {
             wanted

@@ -194,3 +194,60 @@ fn storage_rows_are_built_a_budget_per_frame() {
     publisher.publish(&p, claims(n, "Bound"));
     assert_eq!(p.pvcs.get_untracked(), claims(n, "Bound").pvcs);
 }
+
+/// A lane takes, per frame, cards appended after its kept cards and one card among them, or
+/// loses cards: other changes made Leptos' keyed list move the kept cards in the DOM (every
+/// one after the change). A change a lane cannot take waits a frame (the card stays where it
+/// was), and the lane keeps the pods' order.
+#[test]
+fn a_lane_takes_appends_and_one_insertion_per_frame() {
+    let on = |n: usize, bound: &[usize]| ClusterVm {
+        pods: (0..n)
+            .map(|i| pod(i, bound.contains(&i).then_some("worker-1")))
+            .collect(),
+        ..cluster(0, None)
+    };
+    let names = |keys: Vec<String>, p: &Published| -> Vec<String> {
+        p.cards.with_value(|cards| {
+            keys.iter()
+                .map(|k| cards[k].vm.get_untracked().name)
+                .collect()
+        })
+    };
+    let worker = |p: &Published| names(p.lanes.get_untracked()[0].1.cards.get_untracked(), p);
+    let unscheduled = |p: &Published| names(p.unscheduled.get_untracked(), p);
+    let p = Published::new();
+    let mut publisher = Publisher::default();
+    publisher.publish(&p, on(8, &[3, 4]));
+    assert_eq!(worker(&p), ["web-3", "web-4"]);
+    assert!(!publisher.deferred);
+
+    // Bound at once: web-0..2 before the shown web-3, 4 and web-6, 7 after them.
+    let bound = on(8, &[0, 1, 2, 3, 4, 6, 7]);
+    publisher.publish(&p, bound.clone());
+    assert_eq!(worker(&p), ["web-0", "web-3", "web-4", "web-6", "web-7"]);
+    assert_eq!(unscheduled(&p), ["web-1", "web-2", "web-5"]);
+    assert!(publisher.deferred);
+    publisher.publish(&p, bound.clone());
+    assert_eq!(
+        worker(&p),
+        ["web-0", "web-1", "web-3", "web-4", "web-6", "web-7"]
+    );
+    publisher.publish(&p, bound);
+    assert_eq!(
+        worker(&p),
+        ["web-0", "web-1", "web-2", "web-3", "web-4", "web-6", "web-7"]
+    );
+    assert!(!publisher.deferred);
+
+    // web-5 is bound as web-8 and web-9 are created: the unscheduled lane loses web-5 this
+    // frame and takes the new pods on the next.
+    let more = on(10, &[0, 1, 2, 3, 4, 5, 6, 7]);
+    publisher.publish(&p, more.clone());
+    assert_eq!(worker(&p).len(), 8);
+    assert!(unscheduled(&p).is_empty());
+    assert!(publisher.deferred);
+    publisher.publish(&p, more);
+    assert_eq!(unscheduled(&p), ["web-8", "web-9"]);
+    assert!(!publisher.deferred);
+}
