@@ -1,7 +1,8 @@
 // UI benchmarks (numbers only; never fails on timing): load to cluster drawn + terminal focused,
 // Enter → first terminal output, and script time per frame (p95) while 0 → 200 pods animate
 // (Parallel) at 1× and 16×, with long tasks counted. Run by load-bench.mjs (`cargo xtask bench`)
-// or alone: `node tests/e2e/ui-bench.mjs` (ORDINAL_DIST selects the site).
+// or alone: `node tests/e2e/ui-bench.mjs` (ORDINAL_DIST selects the site, ORDINAL_BENCH_RUNS the
+// load runs, ORDINAL_BENCH_REPLICAS the scale-up: 200 unless set).
 import { launch, serveDist, waitForMount } from './support.mjs';
 
 const pct = (xs, p) => {
@@ -9,6 +10,7 @@ const pct = (xs, p) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
 const ms = (x) => `${x.toFixed(1)} ms`;
+const REPLICAS = Number(process.env.ORDINAL_BENCH_REPLICAS ?? 200);
 
 const INIT = () => {
   window.__ordinalFrames = [];
@@ -82,7 +84,7 @@ export async function uiBench(runs = 3) {
       const term = page.getByRole('textbox', { name: 'Terminal', exact: true });
       await term.fill('kubectl apply -f web-parallel.yaml');
       await term.press('Enter');
-      await term.fill('kubectl scale sts web --replicas=200');
+      await term.fill(`kubectl scale sts web --replicas=${REPLICAS}`);
       // Counted from before the scale command, so the frame whose sync creates all 200 pods
       // (and their claims) is in the numbers.
       await page.evaluate(() => {
@@ -118,7 +120,7 @@ export async function uiBench(runs = 3) {
   console.log(`  load → cluster drawn + terminal focused   median ${ms(pct(ready, 50))}   runs: ${ready.map((x) => x.toFixed(0)).join(', ')}`);
   console.log(`  Enter → first terminal output             median ${ms(pct(enter, 50))}   runs: ${enter.map((x) => x.toFixed(1)).join(', ')}`);
   for (const [label, r] of Object.entries(frames)) {
-    console.log(`  0→200 pods (Parallel) at ${label.padEnd(4)} tick+render per frame: p50 ${ms(pct(r.frames, 50))}, p95 ${ms(pct(r.frames, 95))}, max ${ms(Math.max(...r.frames))} over ${r.frames.length} frames; long tasks > 50 ms: ${r.long.length}${r.long.length ? ` (max ${ms(Math.max(...r.long))})` : ''}; after 10 s: ${r.pods} pods, ${r.ready} Ready`);
+    console.log(`  0→${REPLICAS} pods (Parallel) at ${label.padEnd(4)} tick+render per frame: p50 ${ms(pct(r.frames, 50))}, p95 ${ms(pct(r.frames, 95))}, max ${ms(Math.max(...r.frames))} over ${r.frames.length} frames; long tasks > 50 ms: ${r.long.length}${r.long.length ? ` (max ${ms(Math.max(...r.long))})` : ''}; after 10 s: ${r.pods} pods, ${r.ready} Ready`);
     if (r.loaf.length) {
       // Where the long frames' time went (each: total = model + rest of the tick + other
       // script, mostly Leptos' DOM effects + rendering).

@@ -60,6 +60,8 @@ pub struct Ui {
     pub pending: StoredValue<Vec<Cmd>, LocalStorage>,
     pub running: RwSignal<bool>,
     pub speed: RwSignal<usize>,
+    /// The speed the model kept up with, when well short of `speed` (`Engine::lagging`).
+    pub lagging: RwSignal<Option<f64>>,
     pub now: RwSignal<u64>,
     pub start: RwSignal<u64>,
     pub end: RwSignal<u64>,
@@ -187,6 +189,7 @@ pub fn App() -> impl IntoView {
         // An opened share link starts paused at the shared instant; `?autoplay=0` too.
         running: RwSignal::new(page.autoplay && !from_link),
         speed: RwSignal::new(speed0),
+        lagging: RwSignal::new(None),
         now: RwSignal::new(0),
         start: RwSignal::new(0),
         end: RwSignal::new(0),
@@ -390,6 +393,9 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     }
     if e.running != ui.running.get_untracked() {
         ui.running.set(e.running);
+    }
+    if e.lagging != ui.lagging.get_untracked() {
+        ui.lagging.set(e.lagging);
     }
     if !out.output.is_empty() {
         ui.term.update(|t| {

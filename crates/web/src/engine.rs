@@ -26,8 +26,25 @@ const FRAME_BUDGET_MS: f64 = 4.0;
 const SLICE_MS: f64 = 50.0;
 /// Model timers (controller syncs) run between two checks of the frame budget.
 const HANDLES_PER_BUDGET_CHECK: usize = 1;
+/// Wall ms over which the speed the model kept up with is measured ([`Engine::lagging`]).
+const LAG_WINDOW_MS: f64 = 1_000.0;
+/// Below this share of the chosen speed, the page says the cluster runs slower.
+const LAG_SHARE: f64 = 0.75;
 /// How far "Step" searches for the next change (virtual ms).
 const STEP_LIMIT_MS: u64 = 600_000;
+
+/// What the playback bar says while the model runs slower than the chosen speed.
+pub fn lag_label(kept_up: f64) -> String {
+    let x = if kept_up >= 1.0 {
+        format!("{kept_up:.0}")
+    } else {
+        format!("{kept_up:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    };
+    format!("busy cluster: running at {x}×")
+}
 
 pub fn speed_label(index: usize) -> String {
     let s = SPEEDS[index.min(SPEEDS.len() - 1)];
@@ -70,6 +87,11 @@ pub struct Engine {
     pub speed: usize,
     /// Virtual ms not yet applied (fractions of a ms at slow speeds).
     carry: f64,
+    /// (wall ms, virtual ms moved) in the current measuring window at a fixed speed.
+    window: (f64, u64),
+    /// The speed the model actually ran at over the last window, when it fell well short of
+    /// the chosen one (the frame budget left virtual time behind: 1 000 pods at 16×).
+    pub lagging: Option<f64>,
     /// The prompt for the next line (`$ `, or `> ` while a command continues).
     pub prompt: String,
     /// The guided tour being followed, if any: every submitted line is recorded in it.
@@ -110,6 +132,8 @@ impl Engine {
             running: true,
             speed: DEFAULT_SPEED,
             carry: 0.0,
+            window: (0.0, 0),
+            lagging: None,
             prompt: "$ ".into(),
             tour: None,
             tour_gen: 0,
@@ -143,8 +167,12 @@ impl Engine {
         while let Some(cmd) = self.queue.pop_front() {
             self.apply(cmd, &mut out);
         }
+        let speed = SPEEDS[self.speed.min(SPEEDS.len() - 1)];
+        if !self.running || speed.is_infinite() {
+            self.window = (0.0, 0);
+            self.lagging = None;
+        }
         if self.running {
-            let speed = SPEEDS[self.speed.min(SPEEDS.len() - 1)];
             if speed.is_infinite() {
                 let started = perf_now();
                 let limit = self.now().ms() + FAST_MAX_VIRTUAL_MS;
@@ -169,6 +197,13 @@ impl Engine {
                         .session
                         .advance_ms_bounded(slice as u64, HANDLES_PER_BUDGET_CHECK);
                     self.carry -= moved as f64;
+                    self.window.1 += moved;
+                }
+                self.window.0 += wall_ms.clamp(0.0, MAX_FRAME_MS);
+                if self.window.0 >= LAG_WINDOW_MS {
+                    let kept_up = self.window.1 as f64 / self.window.0;
+                    self.lagging = (kept_up < speed * LAG_SHARE).then_some(kept_up);
+                    self.window = (0.0, 0);
                 }
             }
         }

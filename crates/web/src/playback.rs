@@ -124,6 +124,11 @@ pub fn PlaybackBar() -> impl IntoView {
                 <span class="value" aria-hidden="true">
                     {move || speed_label(ui.speed.get())}
                 </span>
+                // Virtual time falls behind the chosen speed when the model needs more than
+                // the frame budget: say so, in words, rather than look stuck.
+                <span class="lag">
+                    {move || ui.lagging.get().map(crate::engine::lag_label).unwrap_or_default()}
+                </span>
             </span>
             <span class="range timeline">
                 <label for="timeline">"Timeline"</label>
