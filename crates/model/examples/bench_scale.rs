@@ -64,13 +64,7 @@ fn run(n: i32, policy: &str, real: bool) {
     let wall = Instant::now();
     let cpu0 = cpu_ns();
     if real {
-        create(
-            &mut c,
-            json!({"apiVersion": "v1", "kind": "Service",
-                "metadata": {"name": "nginx", "namespace": "default", "labels": {"app": "nginx"}},
-                "spec": {"ports": [{"port": 80, "name": "web"}], "clusterIP": "None",
-                    "selector": {"app": "nginx"}}}),
-        );
+        create(&mut c, nginx_service());
     }
     create(&mut c, web(0, json!({"podManagementPolicy": policy})));
     match fake.as_mut() {

@@ -29,13 +29,7 @@ fn main() {
     let mut worst_per_run = Vec::new();
     for seed in 0..runs {
         let mut c = Cluster::new(Profile::default(), seed);
-        create(
-            &mut c,
-            json!({"apiVersion": "v1", "kind": "Service",
-                "metadata": {"name": "nginx", "namespace": "default", "labels": {"app": "nginx"}},
-                "spec": {"ports": [{"port": 80, "name": "web"}], "clusterIP": "None",
-                    "selector": {"app": "nginx"}}}),
-        );
+        create(&mut c, nginx_service());
         create(&mut c, web(0, json!({"podManagementPolicy": "Parallel"})));
         c.run_for_ms(1_000);
         patch_set(&mut c, "web", json!({"spec": {"replicas": n}}));

@@ -49,6 +49,21 @@ fn latency_ms(c: ControllerId) -> u64 {
     }
 }
 
+/// A controller's context over the cluster's fields (a macro, not a method: the controllers,
+/// also fields, are borrowed beside it).
+macro_rules! controller_ctx {
+    ($c:ident, $id:expr) => {
+        Ctx {
+            api: &mut $c.api,
+            now: $c.now,
+            timers: &mut $c.timers,
+            reasons: &mut $c.reasons,
+            events: &mut $c.events,
+            controller: $id,
+        }
+    };
+}
+
 /// Outcome of applying an input.
 pub type InputResult = Result<Option<Arc<Object>>, ApiError>;
 
@@ -260,14 +275,7 @@ impl Cluster {
         if !self.statefulset.has_pending_round() {
             return false;
         }
-        let mut ctx = Ctx {
-            api: &mut self.api,
-            now: self.now,
-            timers: &mut self.timers,
-            reasons: &mut self.reasons,
-            events: &mut self.events,
-            controller: ControllerId::StatefulSet,
-        };
+        let mut ctx = controller_ctx!(self, ControllerId::StatefulSet);
         self.statefulset.resume(&mut ctx)
     }
 
@@ -332,14 +340,7 @@ impl Cluster {
     }
 
     fn handle_controller(&mut self, id: ControllerId, key: &ObjectRef, tag: u32) {
-        let mut ctx = Ctx {
-            api: &mut self.api,
-            now: self.now,
-            timers: &mut self.timers,
-            reasons: &mut self.reasons,
-            events: &mut self.events,
-            controller: id,
-        };
+        let mut ctx = controller_ctx!(self, id);
         match id {
             ControllerId::StatefulSet => self.statefulset.handle(key, tag, &mut ctx),
             ControllerId::GarbageCollector => self.gc.handle(key, tag, &mut ctx),
@@ -426,14 +427,7 @@ impl Cluster {
                 .delete(kind, &namespace, &name, &options, ACTOR)
                 .map(Some),
             Input::Fault(f) => {
-                let mut ctx = Ctx {
-                    api: &mut self.api,
-                    now: self.now,
-                    timers: &mut self.timers,
-                    reasons: &mut self.reasons,
-                    events: &mut self.events,
-                    controller: ControllerId::Kubelet,
-                };
+                let mut ctx = controller_ctx!(self, ControllerId::Kubelet);
                 controllers::apply_fault(&mut self.kubelet, &mut self.nodelifecycle, &mut ctx, f)
                     .map(|()| None)
                     .map_err(ApiError::bad_request)

@@ -162,6 +162,14 @@ fn set_ready_condition(p: &mut Pod, ready: bool, now: ordinal_model::Time) {
 
 // ---- scenario helpers ---------------------------------------------------------------------
 
+/// The tutorial's headless `nginx` Service (selects `app: nginx`, the `web` set's pods).
+pub fn nginx_service() -> Value {
+    json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "nginx", "namespace": "default", "labels": {"app": "nginx"}},
+        "spec": {"ports": [{"port": 80, "name": "web"}], "clusterIP": "None",
+            "selector": {"app": "nginx"}}})
+}
+
 /// The tutorial's `web` StatefulSet (nginx-slim, `www` claims), with `extra` merged into spec.
 pub fn web(replicas: i32, extra_spec: Value) -> Value {
     let mut v = json!({

@@ -42,7 +42,7 @@ pub const CREATES_PER_SLICE: u32 = 16;
 /// Where a Parallel round stopped between two creations: everything the rest of the round
 /// reads (the pods as read at the start of the sync, the status counted then, the slow-start
 /// error bookkeeping).
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct ParallelProgress {
     next_ord: i64,
     created: u32,
@@ -87,6 +87,17 @@ struct Round<'s> {
     start: i64,
     end: i64,
     ns: String,
+}
+
+/// The status a round starts from: its revisions and generation, counts still to fill.
+fn round_status(r: &Round<'_>, collision_count: i32) -> StatefulSetStatus {
+    StatefulSetStatus {
+        observed_generation: Some(r.set.metadata.generation),
+        current_revision: r.current_rev.clone(),
+        update_revision: r.update_rev.clone(),
+        collision_count: Some(collision_count),
+        ..Default::default()
+    }
 }
 
 fn count_status(status: &mut StatefulSetStatus, r: &Round<'_>, pods: &[&Pod]) {
@@ -169,13 +180,7 @@ pub fn update_stateful_set(
         end: end_ordinal(set),
         ns: set.metadata.ns().to_string(),
     };
-    let mut status = StatefulSetStatus {
-        observed_generation: Some(set.metadata.generation),
-        current_revision: r.current_rev.clone(),
-        update_revision: r.update_rev.clone(),
-        collision_count: Some(collision_count),
-        ..Default::default()
-    };
+    let mut status = round_status(&r, collision_count);
     let all: Vec<&Pod> = pods.iter().filter_map(as_pod).collect();
     count_status(&mut status, &r, &all);
 
@@ -830,13 +835,7 @@ pub fn update_stateful_set_fast(
             p.stop_after,
         ),
         None => {
-            let mut status = StatefulSetStatus {
-                observed_generation: Some(set.metadata.generation),
-                current_revision: r.current_rev.clone(),
-                update_revision: r.update_rev.clone(),
-                collision_count: Some(collision_count),
-                ..Default::default()
-            };
+            let mut status = round_status(&r, collision_count);
             idx.counts.write_to(&mut status);
             (status, VecMap::new(), r.start, 0, Vec::new(), None)
         }

@@ -296,74 +296,53 @@ impl StatefulSetController {
     /// Runs the next slice of a sync that stopped between two creations, and the end of the
     /// sync (status, history, requeues) once its round is done; false when none is pending.
     pub fn resume(&mut self, ctx: &mut Ctx<'_>) -> bool {
-        let Some(pending) = self.pending.take() else {
+        let Some(mut pending) = self.pending.take() else {
             return false;
         };
-        let PendingRound {
-            key,
-            set,
-            current,
-            update,
-            update_set,
-            current_set,
-            collision_count,
-            revisions,
-            throttled,
-            budget,
-            progress,
-        } = *pending;
+        let progress = std::mem::take(&mut pending.progress);
         // No watch event is handed out while a round is pending, so the index is the one the
         // sync began with.
         let slice = self.slice();
-        let Some(idx) = self.indexes.get(&key) else {
+        let Some(idx) = self.indexes.get(&pending.key) else {
             return true;
         };
+        let p = &*pending;
         let round = control::update_stateful_set_fast(
             ctx,
-            &set,
-            as_revision(&current),
-            as_revision(&update),
-            current_set.as_deref().unwrap_or(&update_set),
-            &update_set,
-            collision_count,
+            &p.set,
+            as_revision(&p.current),
+            as_revision(&p.update),
+            p.current_set.as_deref().unwrap_or(&p.update_set),
+            &p.update_set,
+            p.collision_count,
             idx,
-            budget,
+            p.budget,
             slice,
             Some(progress),
         );
         match round {
             control::FastRound::Yielded(progress) => {
-                self.pending = Some(Box::new(PendingRound {
-                    key,
-                    set,
-                    current,
-                    update,
-                    update_set,
-                    current_set,
-                    collision_count,
-                    revisions,
-                    throttled,
-                    budget,
-                    progress,
-                }));
+                pending.progress = progress;
+                self.pending = Some(pending);
             }
             control::FastRound::Done(status, round) => {
+                let p = &*pending;
                 let result = self.end_sync(
-                    &key,
-                    &set,
+                    &p.key,
+                    &p.set,
                     EndOfRound {
                         status,
                         round,
                         fast: true,
                         pods: &[],
-                        revisions: &revisions,
-                        current: as_revision(&current),
-                        update: as_revision(&update),
-                        throttled,
+                        revisions: &p.revisions,
+                        current: as_revision(&p.current),
+                        update: as_revision(&p.update),
+                        throttled: p.throttled,
                     },
                     ctx,
                 );
-                self.sync_ended(&key, result, ctx);
+                self.sync_ended(&p.key, result, ctx);
             }
         }
         true
