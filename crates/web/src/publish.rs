@@ -346,17 +346,17 @@ impl Publisher {
                     lane_frames.entry(lane.clone()).or_default().last_kept = Some(at);
                 }
             }
+            for (key, (node, _)) in &self.ghosts {
+                if cards.contains_key(key) {
+                    lane_frames.entry(node.clone()).or_default().last_kept = Some(usize::MAX);
+                }
+            }
+            for (key, (node, _)) in &expired {
+                if cards.contains_key(key) {
+                    lane_frames.entry(node.clone()).or_default().removed = true;
+                }
+            }
         });
-        for (key, (node, _)) in &self.ghosts {
-            if p.cards.with_value(|cards| cards.contains_key(key)) {
-                lane_frames.entry(node.clone()).or_default().last_kept = Some(usize::MAX);
-            }
-        }
-        for (key, (node, _)) in &expired {
-            if p.cards.with_value(|cards| cards.contains_key(key)) {
-                lane_frames.entry(node.clone()).or_default().removed = true;
-            }
-        }
         // Cards built this frame: new ones, and ones changing lane (a lane's list builds its
         // own card; 200 pods bound by the scheduler at once would rebuild 200).
         let mut built = 0;

@@ -1,5 +1,5 @@
-//! Long lists of plain text rows (the DNS records, the reason feed), kept in step with their
-//! signal by hand instead of by `<For>`.
+//! Long lists of plain rows (the DNS records, the PersistentVolumes, the storage shelf's claim
+//! cards, the reason feed), kept in step with their signal by hand instead of by `<For>`.
 //!
 //! Why: `<For>`'s diff (tachys 0.2 `keyed::diff`) decides that a kept row must move in the DOM
 //! when its shift differs from the additions and removals seen *before its old index*. When
@@ -56,18 +56,13 @@ impl KeyedRows {
             .map(|(i, k)| (k.as_str(), i))
             .collect();
         sort_by(&mut wanted, |a, b| a.cmp(b));
+        // Equal keys are sorted by position: keep the first.
+        wanted.dedup_by(|later, first| later.0 == first.0);
         let find = |k: &str| {
             wanted
                 .binary_search_by(|(w, _)| (*w).cmp(k))
                 .ok()
-                .map(|at| {
-                    // The first of equal keys: binary search may land on any of them.
-                    let mut at = at;
-                    while at > 0 && wanted[at - 1].0 == k {
-                        at -= 1;
-                    }
-                    wanted[at].1
-                })
+                .map(|at| wanted[at].1)
         };
         // Rows that went are removed; the kept ones stay sorted by key.
         let mut kept: Vec<(String, Option<Element>)> = Vec::with_capacity(keys.len());
