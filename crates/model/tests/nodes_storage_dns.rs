@@ -360,6 +360,57 @@ fn failed_scheduling_names_every_node_with_the_schedulers_text() {
     assert!(pod(&c, "extra").unwrap().spec.node_name.is_some());
 }
 
+/// The scheduler's queueing hints (v1.34): a pod that did not fit waits in the unschedulable
+/// queue for an event one of its rejecting plugins registered for. Claims and volumes coming
+/// and going elsewhere, or nodes' status updates, do not retry it; five minutes in that queue
+/// or an assigned pod leaving does.
+#[test]
+fn an_unschedulable_pod_waits_for_an_event_that_may_help_it() {
+    let mut profile = Profile::default();
+    for n in &mut profile.nodes {
+        n.max_pods = 2;
+    }
+    let mut c = Cluster::new(profile, 0);
+    for i in 0..6 {
+        create(&mut c, nginx_pod(&format!("p-{i}")));
+    }
+    c.run_for_ms(20_000);
+    create(&mut c, nginx_pod("extra"));
+    c.run_for_ms(2_000);
+    let count = |c: &Cluster| {
+        c.list::<Event>(Some("default"))
+            .into_iter()
+            .filter(|e| e.involved_object.name == "extra" && e.reason == "FailedScheduling")
+            .map(|e| e.count)
+            .sum::<i32>()
+    };
+    assert!(events_for(&c, "default", "extra").contains("Warning  FailedScheduling"));
+    assert_eq!(count(&c), 1);
+    // Claims provisioned and bound (PVC and PV events: VolumeBinding's, not NodeResourcesFit's
+    // or TaintToleration's) and a minute of node heartbeats: no new attempt.
+    for i in 0..3 {
+        create(&mut c, pvc(&format!("data-{i}"), None));
+    }
+    c.run_for_ms(60_000);
+    let bound = c
+        .list::<PersistentVolumeClaim>(Some("default"))
+        .iter()
+        .filter(|p| p.status.phase.as_deref() == Some("Bound"))
+        .count();
+    assert_eq!(bound, 3);
+    assert_eq!(count(&c), 1, "{}", events_for(&c, "default", "extra"));
+    assert_eq!(status(pod(&c, "extra").unwrap()), "Pending");
+    // `podMaxInUnschedulablePodsDuration`: after 5 minutes unschedulable it is tried anyway.
+    c.run_for_ms(250_000);
+    assert_eq!(count(&c), 2, "{}", events_for(&c, "default", "extra"));
+    // An assigned pod leaves (NodeResourcesFit's Pod/Delete): tried again, and it fits.
+    let node = pod(&c, "p-3").unwrap().spec.node_name.clone();
+    delete_pod(&mut c, "p-3", None);
+    c.run_for_ms(40_000);
+    assert_eq!(pod(&c, "extra").unwrap().spec.node_name, node);
+    assert_eq!(count(&c), 2);
+}
+
 #[test]
 fn an_unbound_immediate_claim_makes_the_pod_wait() {
     let mut c = Cluster::default_cluster();

@@ -17,7 +17,7 @@ use crate::objects::{
 };
 use crate::rng::Rng;
 use crate::time::Time;
-use crate::vecmap::VecMap;
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -74,32 +74,47 @@ fn queue_key() -> ObjectRef {
     ObjectRef::new(Kind::Node, "", "#scheduling-queue")
 }
 
+/// The default plugins that can reject a pod, as bits: a parked pod remembers which rejected
+/// it (`QueuedPodInfo.UnschedulablePlugins`), and a cluster event moves it back to the queue
+/// only if one of those plugins registered for that event (`EventsToRegister`) and its
+/// queueing hint says the event may help (SchedulerQueueingHints, on by default in v1.34).
+type Plugins = u8;
+const NODE_UNSCHEDULABLE: Plugins = 1;
+const TAINT_TOLERATION: Plugins = 2;
+const NODE_AFFINITY: Plugins = 4;
+const NODE_RESOURCES_FIT: Plugins = 8;
+const VOLUME_BINDING: Plugins = 16;
+const PLUGIN_COUNT: usize = 5;
+
 #[derive(Debug, Clone)]
 struct Queued {
     attempts: u32,
     /// Backoff: not retried before this.
     not_before: Time,
-    /// Unschedulable: waits for a cluster event (or `MAX_UNSCHEDULABLE_MS`): since when, and
-    /// the queue's unpark epoch then (a later `unpark_all` ends the wait).
-    parked: Option<(Time, u64)>,
+    /// Unschedulable (in `unschedulablePods`): since when, and the plugins that rejected it;
+    /// it waits for an event one of them registered for, or `MAX_UNSCHEDULABLE_MS`.
+    parked: Option<(Time, Plugins)>,
+    /// The pod's claims when it was parked (VolumeBinding's PersistentVolumeClaim hint).
+    claims: Vec<String>,
 }
 
-/// The scheduling queue in arrival order, with an index by pod. A pass walks it by sequence
-/// number (no copy or sort of the queue per pass) and `unpark_all` is one epoch bump, so a
-/// claim or volume event costs O(1) however many pods wait.
+/// The scheduling queue in arrival order, with an index by pod. Pods that may be tried (the
+/// active and backoff queues) are in `active`; a pass walks only those, so hundreds of
+/// unschedulable pods cost nothing until an event that may help them.
 #[derive(Debug, Clone, Default)]
 struct SchedulingQueue {
     by_seq: VecMap<u64, (ObjectRef, Queued)>,
     seq_of: VecMap<ObjectRef, u64>,
+    active: VecSet<u64>,
+    /// How many parked pods each plugin rejected (by bit), so an event no parked pod's
+    /// plugins registered for is dismissed without a walk.
+    parked_by_plugin: [u32; PLUGIN_COUNT],
+    /// No parked pod has waited since before this (the 5-minute flush's next due time).
+    earliest_parked: Option<Time>,
     next_seq: u64,
-    epoch: u64,
 }
 
 impl SchedulingQueue {
-    fn is_empty(&self) -> bool {
-        self.by_seq.is_empty()
-    }
-
     fn contains(&self, key: &ObjectRef) -> bool {
         self.seq_of.contains_key(key)
     }
@@ -107,6 +122,7 @@ impl SchedulingQueue {
     fn push(&mut self, key: ObjectRef) {
         self.next_seq += 1;
         self.seq_of.insert(key.clone(), self.next_seq);
+        self.active.insert(self.next_seq);
         self.by_seq.insert(
             self.next_seq,
             (
@@ -115,47 +131,137 @@ impl SchedulingQueue {
                     attempts: 0,
                     not_before: Time(0),
                     parked: None,
+                    claims: Vec::new(),
                 },
             ),
         );
     }
 
+    fn count_parked(&mut self, plugins: Plugins, add: bool) {
+        for (bit, n) in self.parked_by_plugin.iter_mut().enumerate() {
+            if plugins & (1 << bit) != 0 {
+                *n = if add { *n + 1 } else { n.saturating_sub(1) };
+            }
+        }
+    }
+
     fn remove(&mut self, key: &ObjectRef) -> bool {
-        match self.seq_of.remove(key) {
-            Some(seq) => self.by_seq.remove(&seq).is_some(),
+        match self.seq_of.get(key).copied() {
+            Some(seq) => {
+                self.remove_seq(seq);
+                true
+            }
             None => false,
         }
     }
 
     fn remove_seq(&mut self, seq: u64) {
-        if let Some((key, _)) = self.by_seq.remove(&seq) {
+        if let Some((key, q)) = self.by_seq.remove(&seq) {
             self.seq_of.remove(&key);
+            match q.parked {
+                Some((_, plugins)) => self.count_parked(plugins, false),
+                None => {
+                    self.active.remove(&seq);
+                }
+            }
         }
     }
 
-    /// The first entry at or after `seq`.
-    fn next_from(&self, seq: u64) -> Option<(u64, &ObjectRef, &Queued)> {
-        self.by_seq
-            .range(seq..)
-            .next()
-            .map(|(&s, (k, q))| (s, k, q))
+    /// The first entry that may be tried at or after `seq`.
+    fn next_active_from(&self, seq: u64) -> Option<(u64, &ObjectRef, &Queued)> {
+        let &s = self.active.range(seq..).next()?;
+        self.by_seq.get(&s).map(|(k, q)| (s, k, q))
     }
 
-    fn parked_since(&self, q: &Queued) -> Option<Time> {
-        q.parked
-            .filter(|&(_, epoch)| epoch == self.epoch)
-            .map(|(t, _)| t)
-    }
-
-    fn park(&mut self, seq: u64, now: Time) -> Option<&mut Queued> {
-        let epoch = self.epoch;
+    /// Into `unschedulablePods`, rejected by `plugins`.
+    fn park(
+        &mut self,
+        seq: u64,
+        now: Time,
+        plugins: Plugins,
+        claims: Vec<String>,
+    ) -> Option<&mut Queued> {
+        let was_parked = self.by_seq.get(&seq)?.1.parked;
+        if let Some((_, old)) = was_parked {
+            self.count_parked(old, false);
+        }
+        self.count_parked(plugins, true);
+        self.active.remove(&seq);
+        self.earliest_parked = Some(self.earliest_parked.map_or(now, |t| t.min(now)));
         let (_, q) = self.by_seq.get_mut(&seq)?;
-        q.parked = Some((now, epoch));
+        q.parked = Some((now, plugins));
+        q.claims = claims;
         Some(q)
     }
 
-    fn unpark_all(&mut self) {
-        self.epoch += 1;
+    /// Whether any parked pod was rejected by one of `plugins`.
+    fn any_parked_by(&self, plugins: Plugins) -> bool {
+        self.parked_by_plugin
+            .iter()
+            .enumerate()
+            .any(|(bit, &n)| n > 0 && plugins & (1 << bit) != 0)
+    }
+
+    /// `MoveAllToActiveOrBackoffQueue` for an event that `plugins` registered for: a parked
+    /// pod rejected by any of them goes back to the queue (still subject to its backoff) if
+    /// one of their hints, `queue(pod, those plugins, its claims)`, says the event may help.
+    /// Returns whether any moved.
+    fn unpark(
+        &mut self,
+        plugins: Plugins,
+        mut queue: impl FnMut(&ObjectRef, Plugins, &[String]) -> bool,
+    ) -> bool {
+        if !self.any_parked_by(plugins) {
+            return false;
+        }
+        let mut moved = Vec::new();
+        for (&seq, (key, q)) in self.by_seq.iter() {
+            if let Some((_, rejected_by)) = q.parked {
+                if rejected_by & plugins != 0 && queue(key, rejected_by & plugins, &q.claims) {
+                    moved.push((seq, rejected_by));
+                }
+            }
+        }
+        self.activate(&moved);
+        !moved.is_empty()
+    }
+
+    /// Parked pods back to the active (or, still backing off, the backoff) queue.
+    fn activate(&mut self, moved: &[(u64, Plugins)]) {
+        for &(seq, rejected_by) in moved {
+            self.count_parked(rejected_by, false);
+            self.active.insert(seq);
+            if let Some((_, q)) = self.by_seq.get_mut(&seq) {
+                q.parked = None;
+            }
+        }
+    }
+
+    /// When the next parked pod is due to be flushed (at the latest: pods that left the
+    /// unschedulable queue meanwhile can make it early, and that flush finds nothing).
+    fn flush_due(&self) -> Option<Time> {
+        Some(self.earliest_parked?.plus_ms(MAX_UNSCHEDULABLE_MS))
+    }
+
+    /// `flushUnschedulablePodsLeftover`: pods parked for `MAX_UNSCHEDULABLE_MS` are tried
+    /// again.
+    fn flush_leftover(&mut self, now: Time) {
+        if self.flush_due().is_none_or(|due| now < due) {
+            return;
+        }
+        let mut earliest: Option<Time> = None;
+        let mut moved = Vec::new();
+        for (&seq, (_, q)) in self.by_seq.iter() {
+            if let Some((since, rejected_by)) = q.parked {
+                if now >= since.plus_ms(MAX_UNSCHEDULABLE_MS) {
+                    moved.push((seq, rejected_by));
+                } else {
+                    earliest = Some(earliest.map_or(since, |t| t.min(since)));
+                }
+            }
+        }
+        self.activate(&moved);
+        self.earliest_parked = earliest;
     }
 }
 
@@ -175,6 +281,11 @@ pub struct Scheduler {
     /// requests, summed per node — kept from watch events instead of a list per pass.
     bound: VecMap<ObjectRef, (String, NodeLoad)>,
     node_load: VecMap<String, NodeLoad>,
+    /// The nodes as last seen, to tell which of a node's scheduling properties an update
+    /// changed (the informer's old object).
+    nodes: VecMap<String, std::sync::Arc<Object>>,
+    /// The pending wake-up of the queue (backoff or flush), so passes do not pile up timers.
+    wake: Option<Time>,
 }
 
 impl Default for Scheduler {
@@ -191,6 +302,8 @@ impl Scheduler {
             assumed: VecMap::new(),
             bound: VecMap::new(),
             node_load: VecMap::new(),
+            nodes: VecMap::new(),
+            wake: None,
         }
     }
 
@@ -218,10 +331,73 @@ impl Scheduler {
         self.bound.insert(key.clone(), (node.to_string(), l));
     }
 
-    /// A cluster event that may make parked pods schedulable (`MoveAllToActiveOrBackoffQueue`).
-    fn unpark_all(&mut self) {
-        self.queue.unpark_all();
+    /// A Node added or updated: which default plugins registered for what changed
+    /// (`NodeSchedulingPropertiesChange`), and their queueing hints for each parked pod.
+    fn node_event(&mut self, node: &Node, old: Option<&Node>, api: &ApiServer) -> bool {
+        let plugins = match old {
+            None => {
+                NODE_UNSCHEDULABLE
+                    | TAINT_TOLERATION
+                    | NODE_AFFINITY
+                    | NODE_RESOURCES_FIT
+                    | VOLUME_BINDING
+            }
+            Some(old) => {
+                let mut p = 0;
+                if old.metadata.labels != node.metadata.labels {
+                    p |= NODE_AFFINITY | VOLUME_BINDING;
+                }
+                if old.spec.taints != node.spec.taints
+                    || old.spec.unschedulable != node.spec.unschedulable
+                {
+                    p |= NODE_UNSCHEDULABLE | TAINT_TOLERATION;
+                }
+                if old.status.allocatable != node.status.allocatable {
+                    p |= NODE_RESOURCES_FIT;
+                }
+                p
+            }
+        };
+        if plugins == 0 {
+            return false;
+        }
+        self.queue.unpark(plugins, |key, rejected_by, _| {
+            let Some(pod) = api.get::<Pod>(&key.namespace, &key.name) else {
+                return true;
+            };
+            node_hint(pod, rejected_by, node, old)
+        })
     }
+}
+
+/// The default plugins' `isSchedulableAfterNodeChange` hints (Node added: `old` is `None`):
+/// whether the change may let `pod`, rejected by `rejected_by`, fit this node.
+fn node_hint(pod: &Pod, rejected_by: Plugins, node: &Node, old: Option<&Node>) -> bool {
+    let cordoned = |n: &Node| n.spec.unschedulable == Some(true);
+    let untolerated = |n: &Node| {
+        n.spec.taints.iter().any(|t| {
+            (t.effect == "NoSchedule" || t.effect == "NoExecute")
+                && !tolerated(t, &pod.spec.tolerations)
+        })
+    };
+    let selected = |n: &Node| {
+        pod.spec
+            .node_selector
+            .iter()
+            .all(|(k, v)| n.metadata.labels.get(k) == Some(v))
+    };
+    // NodeUnschedulable: the node was added schedulable or became schedulable.
+    (rejected_by & NODE_UNSCHEDULABLE != 0 && !cordoned(node) && old.is_none_or(cordoned))
+        // TaintToleration: the pod did not tolerate the node's taints and now does.
+        || (rejected_by & TAINT_TOLERATION != 0 && !untolerated(node) && old.is_none_or(untolerated))
+        // NodeAffinity: the node now matches the pod's selector and did not before.
+        || (rejected_by & NODE_AFFINITY != 0 && selected(node) && !old.is_some_and(selected))
+        // NodeResourcesFit: the pod's requests fit the node's allocatable (an empty node).
+        || (rejected_by & NODE_RESOURCES_FIT != 0
+            && filter_node(pod, node, NodeLoad::default(), &[])
+                .is_none_or(|r| r.plugin != NODE_RESOURCES_FIT))
+        // VolumeBinding registers Node Add | UpdateNodeLabel without a hint.
+        || rejected_by & VOLUME_BINDING != 0
 }
 
 fn wants_scheduling(pod: &Pod) -> bool {
@@ -238,41 +414,60 @@ fn wants_scheduling(pod: &Pod) -> bool {
 impl Controller for Scheduler {
     const ID: ControllerId = ControllerId::Scheduler;
 
-    fn watch(&mut self, ev: &WatchEvent, _api: &ApiServer, enqueue: &mut dyn FnMut(ObjectRef)) {
-        match &*ev.object {
+    fn watch(&mut self, ev: &WatchEvent, api: &ApiServer, enqueue: &mut dyn FnMut(ObjectRef)) {
+        let gone = ev.type_ == WatchEventType::Deleted;
+        let moved = match &*ev.object {
             Object::Pod(pod) => {
                 let key = ObjectRef::new(Kind::Pod, pod.metadata.ns(), &pod.metadata.name);
-                let gone = ev.type_ == WatchEventType::Deleted;
                 self.cache_pod(&key, pod, gone);
                 if !gone && wants_scheduling(pod) {
-                    if !self.queue.contains(&key) {
-                        self.queue.push(key);
-                        enqueue(queue_key());
+                    if self.queue.contains(&key) {
+                        return;
                     }
+                    self.queue.push(key);
+                    true
                 } else {
-                    let was_queued = self.queue.remove(&key);
+                    self.queue.remove(&key);
                     let was_assumed = self.assumed.remove(&key).is_some();
-                    // An assigned pod leaving (deleted or finished) frees room on its node.
+                    // NodeResourcesFit registers Pod/Delete: an assigned (or assumed) pod
+                    // leaving frees room on its node (`isSchedulableAfterPodEvent`: Queue).
                     let frees = !pod.spec.node_name.as_deref().unwrap_or("").is_empty()
                         && (gone || pod.is_terminal());
-                    if frees || was_assumed {
-                        self.unpark_all();
-                    }
-                    if (frees || was_queued || was_assumed) && !self.queue.is_empty() {
-                        enqueue(queue_key());
-                    }
+                    (frees || was_assumed) && self.queue.unpark(NODE_RESOURCES_FIT, |_, _, _| true)
                 }
             }
-            Object::Node(_)
-            | Object::PersistentVolumeClaim(_)
-            | Object::PersistentVolume(_)
-            | Object::StorageClass(_)
-                if !self.queue.is_empty() =>
-            {
-                self.unpark_all();
-                enqueue(queue_key());
+            Object::Node(node) => {
+                let name = node.metadata.name.clone();
+                // No default plugin registers Node/Delete.
+                if gone {
+                    self.nodes.remove(&name);
+                    return;
+                }
+                let old = self.nodes.insert(name, ev.object.clone());
+                let old = old
+                    .as_deref()
+                    .and_then(<Node as crate::objects::Typed>::from_object);
+                self.node_event(node, old, api)
             }
-            _ => {}
+            // VolumeBinding: a claim the pod uses was created or changed.
+            Object::PersistentVolumeClaim(pvc) if !gone => {
+                let (ns, name) = (pvc.metadata.ns(), pvc.metadata.name.as_str());
+                self.queue.unpark(VOLUME_BINDING, |key, _, claims| {
+                    key.namespace == ns && claims.iter().any(|c| c == name)
+                })
+            }
+            // VolumeBinding: any PersistentVolume created or changed; a new StorageClass
+            // (updates to a class can only change allowedTopologies, which no class here has).
+            Object::PersistentVolume(_) if !gone => {
+                self.queue.unpark(VOLUME_BINDING, |_, _, _| true)
+            }
+            Object::StorageClass(_) if ev.type_ == WatchEventType::Added => {
+                self.queue.unpark(VOLUME_BINDING, |_, _, _| true)
+            }
+            _ => false,
+        };
+        if moved {
+            enqueue(queue_key());
         }
     }
 
@@ -281,29 +476,47 @@ impl Controller for Scheduler {
             return;
         }
         let now = ctx.now;
+        if self.wake.is_some_and(|w| w <= now) {
+            self.wake = None;
+        }
+        self.queue.flush_leftover(now);
+        let mut next_wake = None;
+        let mut more = false;
+        if !self.queue.active.is_empty() {
+            more = self.pass(now, &mut next_wake, ctx);
+        }
+        if let Some(due) = self.queue.flush_due() {
+            next_wake = Some(next_wake.map_or(due, |w: Time| w.min(due)));
+        }
+        if more {
+            ctx.requeue_after(queue_key(), 1);
+        } else if let Some(at) = next_wake {
+            if self.wake.is_none_or(|w| at < w) {
+                self.wake = Some(at);
+                ctx.wake_at(at, queue_key(), 1);
+            }
+        }
+    }
+}
+
+impl Scheduler {
+    /// One pass over the active and backoff queues, in arrival order: tries up to
+    /// `PODS_PER_PASS` pods whose backoff is over. Returns whether more wait to be tried now;
+    /// lowers `next_wake` to the end of the earliest backoff left.
+    fn pass(&mut self, now: Time, next_wake: &mut Option<Time>, ctx: &mut Ctx<'_>) -> bool {
         let mut snapshot = Snapshot::take(ctx.api, &self.node_load, &self.assumed);
         let mut attempted = 0usize;
-        let mut next_wake: Option<Time> = None;
-        let mut more = false;
-        // In arrival order; entries pushed during the pass (none: the watch is not called
-        // during a handle) would come after the cursor.
+        // Entries pushed during the pass (none: the watch is not called during a handle)
+        // would come after the cursor.
         let mut cursor = 0u64;
-        while let Some((seq, pod_key, q)) = self.queue.next_from(cursor) {
+        while let Some((seq, pod_key, q)) = self.queue.next_active_from(cursor) {
             cursor = seq + 1;
-            if let Some(since) = self.queue.parked_since(q) {
-                let retry_at = since.plus_ms(MAX_UNSCHEDULABLE_MS);
-                if now < retry_at {
-                    next_wake = Some(next_wake.map_or(retry_at, |w: Time| w.min(retry_at)));
-                    continue;
-                }
-            }
             if now < q.not_before {
-                next_wake = Some(next_wake.map_or(q.not_before, |w: Time| w.min(q.not_before)));
+                *next_wake = Some(next_wake.map_or(q.not_before, |w: Time| w.min(q.not_before)));
                 continue;
             }
             if attempted >= PODS_PER_PASS {
-                more = true;
-                break;
+                return true;
             }
             attempted += 1;
             let pod_key = pod_key.clone();
@@ -319,16 +532,23 @@ impl Controller for Scheduler {
                 self.queue.remove_seq(seq);
                 continue;
             }
+            let claims = || {
+                pod.spec
+                    .volumes
+                    .iter()
+                    .filter_map(|v| Some(v.persistent_volume_claim.as_ref()?.claim_name.clone()))
+                    .collect()
+            };
             match self.schedule_one(&pod, &mut snapshot, ctx) {
                 Outcome::Bound | Outcome::Waiting => {
                     self.queue.remove_seq(seq);
                 }
                 Outcome::AssumedWaiting => {
-                    // Stays queued (not parked) so claim binding events retry the bind.
-                    self.queue.park(seq, now);
+                    // Waits for its claims to be bound (PreBind): their events retry the bind.
+                    self.queue.park(seq, now, VOLUME_BINDING, claims());
                 }
-                Outcome::Failed => {
-                    if let Some(q) = self.queue.park(seq, now) {
+                Outcome::Failed(rejected_by) => {
+                    if let Some(q) = self.queue.park(seq, now, rejected_by, claims()) {
                         q.attempts = q.attempts.saturating_add(1);
                         let backoff = INITIAL_BACKOFF_MS
                             .saturating_mul(1u64 << (q.attempts - 1).min(20))
@@ -338,11 +558,7 @@ impl Controller for Scheduler {
                 }
             }
         }
-        if more {
-            ctx.requeue_after(queue_key(), 1);
-        } else if let Some(at) = next_wake {
-            ctx.wake_at(at, queue_key(), 1);
-        }
+        false
     }
 }
 
@@ -352,7 +568,8 @@ enum Outcome {
     AssumedWaiting,
     /// Left the queue for another reason (already bound meanwhile).
     Waiting,
-    Failed,
+    /// Unschedulable; the plugins that rejected it.
+    Failed(Plugins),
 }
 
 /// Per-node view of one scheduling pass (the scheduler cache's NodeInfos).
@@ -456,6 +673,8 @@ pub fn parse_quantity(v: &serde_json::Value, milli: bool) -> Option<u64> {
 struct Rejection {
     reason: String,
     resolvable: bool,
+    /// The Filter plugin that rejected the node.
+    plugin: Plugins,
 }
 
 /// `v1helper.TolerationsTolerateTaint` over a pod's tolerations.
@@ -469,10 +688,11 @@ fn filter_node(
     load: NodeLoad,
     bound_pv_affinity: &[(String, Vec<String>)],
 ) -> Option<Rejection> {
-    let unresolvable = |reason: String| {
+    let unresolvable = |plugin: Plugins, reason: String| {
         Some(Rejection {
             reason,
             resolvable: false,
+            plugin,
         })
     };
     // NodeUnschedulable
@@ -484,7 +704,7 @@ fn filter_node(
             time_added: None,
         };
         if !tolerated(&t, &pod.spec.tolerations) {
-            return unresolvable("node(s) were unschedulable".into());
+            return unresolvable(NODE_UNSCHEDULABLE, "node(s) were unschedulable".into());
         }
     }
     // TaintToleration: the first untolerated NoSchedule/NoExecute taint.
@@ -492,11 +712,14 @@ fn filter_node(
         (t.effect == "NoSchedule" || t.effect == "NoExecute")
             && !tolerated(t, &pod.spec.tolerations)
     }) {
-        return unresolvable(format!(
-            "node(s) had untolerated taint {{{}: {}}}",
-            t.key,
-            t.value.as_deref().unwrap_or("")
-        ));
+        return unresolvable(
+            TAINT_TOLERATION,
+            format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                t.key,
+                t.value.as_deref().unwrap_or("")
+            ),
+        );
     }
     // NodeAffinity (nodeSelector; required nodeAffinity terms are not interpreted).
     if pod
@@ -505,7 +728,10 @@ fn filter_node(
         .iter()
         .any(|(k, v)| node.metadata.labels.get(k) != Some(v))
     {
-        return unresolvable("node(s) didn't match Pod's node affinity/selector".into());
+        return unresolvable(
+            NODE_AFFINITY,
+            "node(s) didn't match Pod's node affinity/selector".into(),
+        );
     }
     // NodeResourcesFit
     let allocatable = |name: &str, milli: bool| {
@@ -532,12 +758,16 @@ fn filter_node(
         return Some(Rejection {
             reason: insufficient.join("\u{0}"),
             resolvable: true,
+            plugin: NODE_RESOURCES_FIT,
         });
     }
     // VolumeBinding: bound PVs with node affinity.
     for (_pv, nodes) in bound_pv_affinity {
         if !nodes.contains(&node.metadata.name) {
-            return unresolvable("node(s) had volume node affinity conflict".into());
+            return unresolvable(
+                VOLUME_BINDING,
+                "node(s) had volume node affinity conflict".into(),
+            );
         }
     }
     None
@@ -671,8 +901,9 @@ impl Scheduler {
                 "0/{n_all} nodes are available: {msg}. preemption: 0/{n_all} nodes are available: {n_all} Preemption is not helpful for scheduling."
             );
             self.fail(pod, message, ctx);
-            return Outcome::Failed;
+            return Outcome::Failed(VOLUME_BINDING);
         }
+        let mut rejected_by: Plugins = 0;
         let mut feasible: Vec<(u64, String)> = Vec::new();
         let mut reasons: VecMap<String, usize> = VecMap::new();
         // String keys (same order as &str): one map instantiation less in the wasm.
@@ -690,6 +921,7 @@ impl Scheduler {
             match filter_node(pod, node, load, &claims.affinity) {
                 None => feasible.push((load.pods, node.metadata.name.clone())),
                 Some(r) => {
+                    rejected_by |= r.plugin;
                     for part in r.reason.split('\u{0}') {
                         *reasons.entry(part.to_string()).or_default() += 1;
                     }
@@ -708,7 +940,7 @@ impl Scheduler {
         if feasible.is_empty() {
             let message = fit_error(n_all, &reasons, &preemption, pod);
             self.fail(pod, message, ctx);
-            return Outcome::Failed;
+            return Outcome::Failed(rejected_by);
         }
         let best = feasible.iter().map(|(n, _)| *n).min().unwrap_or(0);
         let top: Vec<&String> = feasible
