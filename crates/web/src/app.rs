@@ -145,6 +145,10 @@ struct Loop {
     last_rv: Option<(u64, u64)>,
     last_save: f64,
     last_build: f64,
+    /// With many pods (level of detail): the last view model built, so frames that only
+    /// catch up on cards held back by the publisher's budgets publish it again instead of
+    /// rebuilding the whole picture (≈ 6 ms at 1 000 pods) every frame.
+    last_cvm: Option<vm::ClusterVm>,
     saved_inputs: usize,
     frame: u64,
     /// The last frame left its view-model rebuild to this one (`HEAVY_MODEL_MS`).
@@ -237,6 +241,7 @@ pub fn App() -> impl IntoView {
         last_rv: None,
         last_save: 0.0,
         last_build: 0.0,
+        last_cvm: None,
         saved_inputs: usize::MAX,
         frame: 0,
         held_view: false,
@@ -451,7 +456,11 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     let many = ui.published.compact.get_untracked();
     let scrubbed = st.last_rv.is_some_and(|(_, n)| now < n);
     let deferred = st.publisher.deferred;
-    let rebuild_due = !many || scrubbed || deferred || wall - st.last_build >= REBUILD_MS;
+    // Cards held back by the publisher's budgets: with many pods they are caught up from the
+    // last view model until a rebuild is due anyway.
+    let catch_up = many && deferred && !scrubbed && st.last_cvm.is_some();
+    let rebuild_due =
+        !many || scrubbed || (deferred && !catch_up) || wall - st.last_build >= REBUILD_MS;
     let rv_changed = st.last_rv.map(|(r, _)| r) != Some(rv);
     if animating && !(rv_changed && rebuild_due) {
         st.publisher.animate(&ui.published, now);
@@ -466,7 +475,7 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
         && (rv_changed && rebuild_due
             || (!many && animating)
             || (changed && st.frame.is_multiple_of(15))
-            || deferred)
+            || (deferred && !catch_up))
     {
         let t_vm = perf_now();
         st.last_build = wall;
@@ -501,6 +510,7 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
         });
         let t_pub = perf_now();
         vm_ms = t_pub - t_vm;
+        st.last_cvm = many.then(|| cvm.clone());
         st.publisher.publish(&ui.published, cvm);
         publish_ms = perf_now() - t_pub;
         let (replace, lines) = feed;
@@ -515,6 +525,14 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
                     f.drain(..drop);
                 }
             });
+        }
+    } else if !hold_view && catch_up {
+        if let Some(mut cvm) = st.last_cvm.clone() {
+            // Animations by this frame's model time, as `animate` set them.
+            cvm.now_ms = now;
+            let t_pub = perf_now();
+            st.publisher.publish(&ui.published, cvm);
+            publish_ms = perf_now() - t_pub;
         }
     }
     // Persist (at most every 2 s of wall time, and when the input log grew).
