@@ -22,10 +22,19 @@ pub trait Row {
     fn build(&self, doc: &Document) -> Option<Element>;
 }
 
-/// The elements of a list of rows under one parent element, sorted by key.
+/// The elements of a list of rows under one parent element, in the order they are there.
 #[derive(Default)]
 pub struct KeyedRows {
-    by_key: Vec<(String, Element)>,
+    /// Each row's key as a 64-bit FNV-1a hash (sorting and searching thousands of long
+    /// keys as strings was most of a sync), with its element.
+    rows: Vec<(u64, Element)>,
+}
+
+/// FNV-1a of a row's key.
+fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl KeyedRows {
@@ -39,7 +48,9 @@ impl KeyedRows {
     }
 
     /// [`KeyedRows::sync`] over the rows' keys and a builder of row `i` (one copy of the code
-    /// for every kind of row).
+    /// for every kind of row). When the kept rows keep their order (a sorted list: always),
+    /// a kept row costs no call into the DOM at all: with 1 000 claims on the shelf, one
+    /// claim changing touched two DOM nodes but walked all 1 000 siblings.
     fn sync_keys(
         &mut self,
         parent: &Element,
@@ -49,62 +60,86 @@ impl KeyedRows {
         let Some(doc) = parent.owner_document() else {
             return;
         };
-        // The new keys in key order, each with its first position in the list.
-        let mut wanted: Vec<(&str, usize)> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.as_str(), i))
-            .collect();
+        let keys: Vec<u64> = keys.iter().map(|k| key_hash(k)).collect();
+        // Each key's first position in the new list, sorted by key (for lookups).
+        let mut wanted: Vec<(u64, usize)> = keys.iter().copied().zip(0..).collect();
         sort_by(&mut wanted, |a, b| a.cmp(b));
         // Equal keys are sorted by position: keep the first.
         wanted.dedup_by(|later, first| later.0 == first.0);
-        let find = |k: &str| {
+        let find = |k: u64| {
             wanted
-                .binary_search_by(|(w, _)| (*w).cmp(k))
+                .binary_search_by(|(w, _)| w.cmp(&k))
                 .ok()
                 .map(|at| wanted[at].1)
         };
-        // Rows that went are removed; the kept ones stay sorted by key.
-        let mut kept: Vec<(String, Option<Element>)> = Vec::with_capacity(keys.len());
-        for (key, el) in std::mem::take(&mut self.by_key) {
-            if find(&key).is_some() {
-                kept.push((key, Some(el)));
-            } else {
-                el.remove();
+        // Rows that went are removed; the kept ones, in their DOM order, by new position.
+        let mut kept: Vec<(usize, Option<Element>)> = Vec::with_capacity(keys.len());
+        for (key, el) in std::mem::take(&mut self.rows) {
+            match find(key) {
+                Some(i) => kept.push((i, Some(el))),
+                None => el.remove(),
             }
         }
-        let mut next: Vec<(String, Element)> = Vec::with_capacity(keys.len());
-        let mut cursor: Option<Node> = parent.first_child();
-        for (i, key) in keys.iter().enumerate() {
-            if find(key) != Some(i) {
-                continue;
-            }
-            let old = kept
-                .binary_search_by(|(k, _)| k.as_str().cmp(key))
+        let in_order = kept.windows(2).all(|w| w[0].0 < w[1].0);
+        // The kept rows by new position (for lookups).
+        let mut at: Vec<(usize, usize)> =
+            kept.iter().enumerate().map(|(k, (i, _))| (*i, k)).collect();
+        sort_by(&mut at, |a, b| a.cmp(b));
+        let mut take = |i: usize| {
+            at.binary_search_by(|(p, _)| p.cmp(&i))
                 .ok()
-                .and_then(|at| kept[at].1.take());
-            let el = match old {
-                Some(el) => {
-                    let node: &Node = el.as_ref();
-                    if cursor.as_ref() == Some(node) {
-                        cursor = node.next_sibling();
-                    } else {
-                        let _ = parent.insert_before(node, cursor.as_ref());
+                .and_then(|j| kept[at[j].1].1.take())
+        };
+        let mut next: Vec<(u64, Element)> = Vec::with_capacity(keys.len());
+        if in_order {
+            // From the end: each new row goes in before the row that follows it (the last
+            // one placed).
+            for (i, &key) in keys.iter().enumerate().rev() {
+                if find(key) != Some(i) {
+                    continue;
+                }
+                let el = match take(i) {
+                    Some(el) => el,
+                    None => {
+                        let Some(el) = build(i, &doc) else {
+                            continue;
+                        };
+                        let before: Option<&Node> = next.last().map(|(_, a)| a.as_ref());
+                        let _ = parent.insert_before(el.as_ref(), before);
+                        el
                     }
-                    el
+                };
+                next.push((key, el));
+            }
+            next.reverse();
+        } else {
+            let mut cursor: Option<Node> = parent.first_child();
+            for (i, &key) in keys.iter().enumerate() {
+                if find(key) != Some(i) {
+                    continue;
                 }
-                None => {
-                    let Some(el) = build(i, &doc) else {
-                        continue;
-                    };
-                    let _ = parent.insert_before(el.as_ref(), cursor.as_ref());
-                    el
-                }
-            };
-            next.push((key.clone(), el));
+                let el = match take(i) {
+                    Some(el) => {
+                        let node: &Node = el.as_ref();
+                        if cursor.as_ref() == Some(node) {
+                            cursor = node.next_sibling();
+                        } else {
+                            let _ = parent.insert_before(node, cursor.as_ref());
+                        }
+                        el
+                    }
+                    None => {
+                        let Some(el) = build(i, &doc) else {
+                            continue;
+                        };
+                        let _ = parent.insert_before(el.as_ref(), cursor.as_ref());
+                        el
+                    }
+                };
+                next.push((key, el));
+            }
         }
-        sort_by(&mut next, |a, b| a.0.cmp(&b.0));
-        self.by_key = next;
+        self.rows = next;
     }
 }
 

@@ -135,3 +135,39 @@ fn row_text_is_text_never_markup() {
     );
     parent.remove();
 }
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[test]
+fn kept_rows_out_of_order_are_moved_into_the_lists_order() {
+    let parent = tbody();
+    let mut list = KeyedRows::default();
+    let (a, b, c, d) = (
+        row(1, "10.244.1.1"),
+        row(2, "10.244.1.2"),
+        row(3, "10.244.1.3"),
+        row(4, "10.244.1.4"),
+    );
+    list.sync(&parent, &[a.clone(), b.clone(), c.clone()]);
+    // The last row first, a new row in the middle: every row ends where the list says.
+    let reordered = [c.clone(), a.clone(), d.clone(), b.clone()];
+    list.sync(&parent, &reordered);
+    assert_eq!(
+        keys(&parent),
+        reordered.iter().map(DnsRow::key).collect::<Vec<_>>()
+    );
+    // Back in order with one gone: one removal, and the kept rows follow the list again.
+    let back = [a.clone(), b.clone(), d.clone()];
+    list.sync(&parent, &back);
+    assert_eq!(
+        keys(&parent),
+        back.iter().map(DnsRow::key).collect::<Vec<_>>()
+    );
+    // In order, a new row between kept ones: inserted, nothing else touched.
+    let more = [a, b, c, d];
+    assert_eq!(mutations(&parent, || list.sync(&parent, &more)), (1, 0));
+    assert_eq!(
+        keys(&parent),
+        more.iter().map(DnsRow::key).collect::<Vec<_>>()
+    );
+    parent.remove();
+}
