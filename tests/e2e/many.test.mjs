@@ -4,15 +4,14 @@
 // lane, with the accessible name the contract gives, and a change to one pod reaches its card.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, DIST, launch, serveDist, waitForMount } from './support.mjs';
+import { ARTIFACTS, openApp } from './support.mjs';
 
 const REPLICAS = 120;
 let server;
 let browser;
 let page;
-const errors = [];
+let errors;
 
 const terminal = () => page.getByRole('textbox', { name: 'Terminal', exact: true });
 async function run(line) {
@@ -21,16 +20,7 @@ async function run(line) {
 }
 
 before(async () => {
-  await fs.access(path.join(DIST, 'index.html'));
-  await fs.mkdir(ARTIFACTS, { recursive: true });
-  server = await serveDist();
-  browser = await launch();
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(server.url);
-  await waitForMount(page);
+  ({ server, browser, page, errors } = await openApp({ width: 1600, height: 1000 }));
   await page.getByRole('slider', { name: 'Speed', exact: true }).fill('6');
 });
 

@@ -81,3 +81,22 @@ export function waitForMount(page, timeout = 30_000) {
     { timeout },
   );
 }
+
+/**
+ * A fresh page on `dist/` at `viewport`, mounted: `{ server, browser, page, errors }`, where
+ * `errors` collects page errors and console errors. Close with `browser.close()` and
+ * `server.close()`.
+ */
+export async function openApp(viewport) {
+  await fs.access(path.join(DIST, 'index.html'));
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  const server = await serveDist();
+  const browser = await launch();
+  const page = await (await browser.newContext({ viewport })).newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(server.url);
+  await waitForMount(page);
+  return { server, browser, page, errors };
+}

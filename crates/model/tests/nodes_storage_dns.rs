@@ -334,8 +334,8 @@ fn a_dead_node_holds_its_pod_terminating_until_a_force_delete() {
     assert!(n.is_ready() && n.spec.taints.is_empty());
 }
 
-#[test]
-fn failed_scheduling_names_every_node_with_the_schedulers_text() {
+/// Workers with room for two pods each, all taken, and one more pod ("extra") created.
+fn full_workers_and_one_more_pod() -> Cluster {
     let mut profile = Profile::default();
     for n in &mut profile.nodes {
         n.max_pods = 2;
@@ -346,6 +346,12 @@ fn failed_scheduling_names_every_node_with_the_schedulers_text() {
     }
     c.run_for_ms(20_000);
     create(&mut c, nginx_pod("extra"));
+    c
+}
+
+#[test]
+fn failed_scheduling_names_every_node_with_the_schedulers_text() {
+    let mut c = full_workers_and_one_more_pod();
     c.run_for_ms(5_000);
     let p = pod(&c, "extra").unwrap();
     assert_eq!(status(p), "Pending");
@@ -366,16 +372,7 @@ fn failed_scheduling_names_every_node_with_the_schedulers_text() {
 /// or an assigned pod leaving does.
 #[test]
 fn an_unschedulable_pod_waits_for_an_event_that_may_help_it() {
-    let mut profile = Profile::default();
-    for n in &mut profile.nodes {
-        n.max_pods = 2;
-    }
-    let mut c = Cluster::new(profile, 0);
-    for i in 0..6 {
-        create(&mut c, nginx_pod(&format!("p-{i}")));
-    }
-    c.run_for_ms(20_000);
-    create(&mut c, nginx_pod("extra"));
+    let mut c = full_workers_and_one_more_pod();
     c.run_for_ms(2_000);
     let count = |c: &Cluster| {
         c.list::<Event>(Some("default"))
