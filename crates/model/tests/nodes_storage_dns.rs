@@ -334,6 +334,15 @@ fn a_dead_node_holds_its_pod_terminating_until_a_force_delete() {
     assert!(n.is_ready() && n.spec.taints.is_empty());
 }
 
+/// How many times the scheduler reported `pod` unschedulable (its FailedScheduling count).
+fn failed_scheduling(c: &Cluster, pod: &str) -> i32 {
+    c.list::<Event>(Some("default"))
+        .into_iter()
+        .filter(|e| e.involved_object.name == pod && e.reason == "FailedScheduling")
+        .map(|e| e.count)
+        .sum()
+}
+
 /// Workers with room for two pods each, all taken, and one more pod ("extra") created.
 fn full_workers_and_one_more_pod() -> Cluster {
     let mut profile = Profile::default();
@@ -374,13 +383,7 @@ fn failed_scheduling_names_every_node_with_the_schedulers_text() {
 fn an_unschedulable_pod_waits_for_an_event_that_may_help_it() {
     let mut c = full_workers_and_one_more_pod();
     c.run_for_ms(2_000);
-    let count = |c: &Cluster| {
-        c.list::<Event>(Some("default"))
-            .into_iter()
-            .filter(|e| e.involved_object.name == "extra" && e.reason == "FailedScheduling")
-            .map(|e| e.count)
-            .sum::<i32>()
-    };
+    let count = |c: &Cluster| failed_scheduling(c, "extra");
     assert!(events_for(&c, "default", "extra").contains("Warning  FailedScheduling"));
     assert_eq!(count(&c), 1);
     // Claims provisioned and bound (PVC and PV events: VolumeBinding's, not NodeResourcesFit's
@@ -406,6 +409,38 @@ fn an_unschedulable_pod_waits_for_an_event_that_may_help_it() {
     c.run_for_ms(40_000);
     assert_eq!(pod(&c, "extra").unwrap().spec.node_name, node);
     assert_eq!(count(&c), 2);
+}
+
+/// TaintToleration's queueing hint: a pod no node tolerates waits, through heartbeats and
+/// other nodes' changes, until a node's taints change so that it tolerates them — then it is
+/// scheduled within its backoff, not after the 5-minute flush.
+#[test]
+fn a_pod_waiting_for_a_node_is_tried_again_when_one_comes_back() {
+    let mut c = Cluster::default_cluster();
+    let workers = ["worker-1", "worker-2", "worker-3"];
+    for node in workers {
+        c.apply(Input::Fault(Fault::NodeDown { node: node.into() }))
+            .unwrap();
+    }
+    c.run_for_ms(60_000);
+    create(&mut c, nginx_pod("waiting"));
+    c.run_for_ms(30_000);
+    let count = |c: &Cluster| failed_scheduling(c, "waiting");
+    assert_eq!(status(pod(&c, "waiting").unwrap()), "Pending");
+    assert!(
+        events_for(&c, "default", "waiting").contains("untolerated taint"),
+        "{}",
+        events_for(&c, "default", "waiting")
+    );
+    assert_eq!(count(&c), 1, "{}", events_for(&c, "default", "waiting"));
+    c.apply(Input::Fault(Fault::NodeUp {
+        node: "worker-3".into(),
+    }))
+    .unwrap();
+    c.run_for_ms(20_000);
+    let p = pod(&c, "waiting").unwrap();
+    assert_eq!(p.spec.node_name.as_deref(), Some("worker-3"));
+    assert_eq!(count(&c), 1);
 }
 
 #[test]
