@@ -28,6 +28,7 @@ pub mod userland;
 pub mod vecmap;
 
 pub use cluster::Cluster;
+pub use digest::Fnv;
 pub use exec::{ExecError, ExecFileError, ExecOptions, ExecOutput, ExecTarget, PodEnv};
 pub use history::Timeline;
 pub use input::{Fault, Input, PatchType, TimedInput};

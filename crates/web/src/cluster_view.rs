@@ -44,6 +44,8 @@ fn status_glyph(vm: &PodVm) -> &'static str {
 struct CardShown {
     gone: bool,
     label: String,
+    /// Never changes for a card (its pod's UID is its key); `data-pod` comes back with it
+    /// when a card stops being a ghost (scrubbing back).
     name: String,
     class: String,
     glyph: &'static str,
@@ -110,7 +112,7 @@ impl CardShown {
         if self.gone != was.gone || self.label != was.label {
             set(li, "aria-label", live.then_some(self.label.as_str()));
         }
-        if self.gone != was.gone || self.name != was.name {
+        if self.gone != was.gone {
             set(li, "data-pod", live.then_some(self.name.as_str()));
         }
         if self.class != was.class {
@@ -118,9 +120,6 @@ impl CardShown {
         }
         if self.glyph != was.glyph {
             text(".glyph", self.glyph);
-        }
-        if self.name != was.name {
-            text(".pod-name", &self.name);
         }
         if self.revision != was.revision {
             if let Some(badge) = part(".rev") {
@@ -157,7 +156,7 @@ fn PodCard(card: Card) -> impl IntoView {
     let ui = use_ui();
     let vm = card.vm;
     let menu = RwSignal::new(false);
-    // A card is keyed by its pod's name: the name never changes (read untracked).
+    // A card is keyed by its pod's UID: the name never changes (read untracked).
     let name = move || vm.with_untracked(|v| v.name.clone());
     let run = move |cmd: String| {
         menu.set(false);

@@ -12,6 +12,7 @@
 //! Every row's text goes in as text nodes (`textContent`), never as markup.
 
 use ordinal_model::sort::sort_by;
+use ordinal_model::Fnv;
 use web_sys::{Document, Element, Node};
 
 /// One row of a [`KeyedRows`] list.
@@ -30,37 +31,29 @@ pub struct KeyedRows {
     rows: Vec<(u64, Element)>,
 }
 
-/// FNV-1a of a row's key.
-fn key_hash(key: &str) -> u64 {
-    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 impl KeyedRows {
     /// Makes `parent`'s children the elements of `rows`, in order: removes the rows that went,
     /// inserts the new ones before the next kept row, and leaves kept rows where they are
     /// (a kept row out of order is moved; rows with a key seen before in `rows` are skipped).
     /// `parent` must hold only the rows this list put there.
     pub fn sync<R: Row>(&mut self, parent: &Element, rows: &[R]) {
-        let keys = rows.iter().map(Row::key).collect();
+        let keys = rows.iter().map(|r| Fnv::of(r.key().as_bytes())).collect();
         self.sync_keys(parent, keys, &|i, doc| rows[i].build(doc));
     }
 
-    /// [`KeyedRows::sync`] over the rows' keys and a builder of row `i` (one copy of the code
+    /// [`KeyedRows::sync`] over the rows' key hashes and a builder of row `i` (one copy of the code
     /// for every kind of row). When the kept rows keep their order (a sorted list: always),
     /// a kept row costs no call into the DOM at all: with 1 000 claims on the shelf, one
     /// claim changing touched two DOM nodes but walked all 1 000 siblings.
     fn sync_keys(
         &mut self,
         parent: &Element,
-        keys: Vec<String>,
+        keys: Vec<u64>,
         build: &dyn Fn(usize, &Document) -> Option<Element>,
     ) {
         let Some(doc) = parent.owner_document() else {
             return;
         };
-        let keys: Vec<u64> = keys.iter().map(|k| key_hash(k)).collect();
         // Each key's first position in the new list, sorted by key (for lookups).
         let mut wanted: Vec<(u64, usize)> = keys.iter().copied().zip(0..).collect();
         sort_by(&mut wanted, |a, b| a.cmp(b));

@@ -374,18 +374,8 @@ impl Scheduler {
 /// whether the change may let `pod`, rejected by `rejected_by`, fit this node.
 fn node_hint(pod: &Pod, rejected_by: Plugins, node: &Node, old: Option<&Node>) -> bool {
     let cordoned = |n: &Node| n.spec.unschedulable == Some(true);
-    let untolerated = |n: &Node| {
-        n.spec.taints.iter().any(|t| {
-            (t.effect == "NoSchedule" || t.effect == "NoExecute")
-                && !tolerated(t, &pod.spec.tolerations)
-        })
-    };
-    let selected = |n: &Node| {
-        pod.spec
-            .node_selector
-            .iter()
-            .all(|(k, v)| n.metadata.labels.get(k) == Some(v))
-    };
+    let untolerated = |n: &Node| untolerated_taint(pod, n).is_some();
+    let selected = |n: &Node| selector_matches(pod, n);
     // NodeUnschedulable: the node was added schedulable or became schedulable.
     (rejected_by & NODE_UNSCHEDULABLE != 0 && !cordoned(node) && old.is_none_or(cordoned))
         // TaintToleration: the pod did not tolerate the node's taints and now does.
@@ -532,13 +522,7 @@ impl Scheduler {
                 self.queue.remove_seq(seq);
                 continue;
             }
-            let claims = || {
-                pod.spec
-                    .volumes
-                    .iter()
-                    .filter_map(|v| Some(v.persistent_volume_claim.as_ref()?.claim_name.clone()))
-                    .collect()
-            };
+            let claims = || super::volume::claims_of(&pod).map(str::to_string).collect();
             match self.schedule_one(&pod, &mut snapshot, ctx) {
                 Outcome::Bound | Outcome::Waiting => {
                     self.queue.remove_seq(seq);
@@ -682,6 +666,23 @@ fn tolerated(taint: &Taint, tolerations: &[Toleration]) -> bool {
     tolerations.iter().any(|t| taint.tolerated_by(t))
 }
 
+/// TaintToleration: the node's first NoSchedule/NoExecute taint the pod does not tolerate.
+fn untolerated_taint<'n>(pod: &Pod, node: &'n Node) -> Option<&'n Taint> {
+    node.spec.taints.iter().find(|t| {
+        (t.effect == "NoSchedule" || t.effect == "NoExecute")
+            && !tolerated(t, &pod.spec.tolerations)
+    })
+}
+
+/// NodeAffinity: the node has every label of the pod's nodeSelector (required nodeAffinity
+/// terms are not interpreted).
+fn selector_matches(pod: &Pod, node: &Node) -> bool {
+    pod.spec
+        .node_selector
+        .iter()
+        .all(|(k, v)| node.metadata.labels.get(k) == Some(v))
+}
+
 fn filter_node(
     pod: &Pod,
     node: &Node,
@@ -707,11 +708,8 @@ fn filter_node(
             return unresolvable(NODE_UNSCHEDULABLE, "node(s) were unschedulable".into());
         }
     }
-    // TaintToleration: the first untolerated NoSchedule/NoExecute taint.
-    if let Some(t) = node.spec.taints.iter().find(|t| {
-        (t.effect == "NoSchedule" || t.effect == "NoExecute")
-            && !tolerated(t, &pod.spec.tolerations)
-    }) {
+    // TaintToleration
+    if let Some(t) = untolerated_taint(pod, node) {
         return unresolvable(
             TAINT_TOLERATION,
             format!(
@@ -721,13 +719,8 @@ fn filter_node(
             ),
         );
     }
-    // NodeAffinity (nodeSelector; required nodeAffinity terms are not interpreted).
-    if pod
-        .spec
-        .node_selector
-        .iter()
-        .any(|(k, v)| node.metadata.labels.get(k) != Some(v))
-    {
+    // NodeAffinity
+    if !selector_matches(pod, node) {
         return unresolvable(
             NODE_AFFINITY,
             "node(s) didn't match Pod's node affinity/selector".into(),

@@ -159,7 +159,8 @@ fn pv_key(name: &str) -> ObjectRef {
     ObjectRef::new(Kind::PersistentVolume, "", name)
 }
 
-fn claims_of(p: &Pod) -> impl Iterator<Item = &str> {
+/// The names of the claims a pod's volumes use.
+pub(crate) fn claims_of(p: &Pod) -> impl Iterator<Item = &str> {
     p.spec.volumes.iter().filter_map(|v| {
         v.persistent_volume_claim
             .as_ref()
