@@ -6,6 +6,7 @@
 
 mod bench;
 mod http;
+mod layers;
 mod serve;
 mod setup;
 mod site;
@@ -26,6 +27,8 @@ Commands:
   serve [--port N]  dev build of the page, served on http://127.0.0.1:8080/, rebuilt on change
   dist              release bundle (wasm-opt'd) into dist/
   size              raw/gzip/brotli sizes of dist/; fails if the total exceeds 300 kB brotli
+  size-layers       brotli floors of the model alone and of model + kubectl (wasm, the bundle's
+                    size settings) beside the page's wasm: what the budget is up against
   bench             runs crates/*/examples/bench_*.rs (release) and the browser load benchmark
   test              everything: fmt, clippy, host + heavy tests, wasm tests in Chromium, dist,
                     size, Playwright e2e, bench (what .ci/run runs)
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(&args[1..]),
         Some("dist") => site::dist(),
         Some("size") => size::run(),
+        Some("size-layers") => layers::run(),
         Some("bench") => bench::run(),
         Some("test") => test::run(),
         // Used by `cargo test --target wasm32-unknown-unknown` as the target runner (set by

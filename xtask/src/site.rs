@@ -122,7 +122,7 @@ fn bindgen(wasm: &Path, out: &Path, debug: bool) -> Result {
 
 /// npm binaryen's `wasm-opt -Oz`, in place. Not Debian's binaryen: its wasm-opt 108 silently
 /// breaks wasm-bindgen output (toolchain-facts.md).
-fn wasm_opt(wasm: &Path) -> Result {
+pub fn wasm_opt(wasm: &Path) -> Result {
     let bin = root().join("node_modules/binaryen/bin/wasm-opt");
     if !bin.exists() {
         return Err(format!("{} is missing: run `npm ci`", bin.display()));

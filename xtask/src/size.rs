@@ -117,7 +117,7 @@ fn gzip(data: &[u8]) -> Result<usize> {
     Ok(enc.finish().map_err(|e| e.to_string())?.len())
 }
 
-fn brotli(data: &[u8]) -> Result<usize> {
+pub fn brotli(data: &[u8]) -> Result<usize> {
     let mut out = Vec::new();
     {
         let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
