@@ -566,15 +566,19 @@ pub fn ClusterView() -> impl IntoView {
                 </For>
             </div>
             <h2 id="storage-heading">"Storage"</h2>
-            // Cards by hand (`rows`): claims appear at many places at once.
-            <ul
-                class="shelf"
-                aria-labelledby="storage-heading"
-                node_ref=shelf
-                on:click=move |ev| shelf_click(ui, ev)
-            ></ul>
-            // Rows by hand (`rows`): volumes appear at many places at once.
-            <ul class="pvs" aria-label="PersistentVolumes" node_ref=pv_list></ul>
+            // A scroll box, like the DNS table's: with a hundred claims the shelf would
+            // otherwise push the DNS records and the reason feed thousands of pixels down.
+            <div class="storage-wrap" tabindex="0" role="region" aria-labelledby="storage-heading">
+                // Cards by hand (`rows`): claims appear at many places at once.
+                <ul
+                    class="shelf"
+                    aria-labelledby="storage-heading"
+                    node_ref=shelf
+                    on:click=move |ev| shelf_click(ui, ev)
+                ></ul>
+                // Rows by hand (`rows`): volumes appear at many places at once.
+                <ul class="pvs" aria-label="PersistentVolumes" node_ref=pv_list></ul>
+            </div>
             <h2 id="dns-heading">"DNS records"</h2>
             <div class="dns-wrap" tabindex="0" role="region" aria-labelledby="dns-heading">
                 <table class="dns" aria-label="DNS records">
