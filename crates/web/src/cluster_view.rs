@@ -305,16 +305,57 @@ fn Lane(name: String, lane: crate::publish::Lane) -> impl IntoView {
     }
 }
 
+/// Ordinals longer than this are drawn as two ranges, not one chip each.
+const PARTITION_CHIPS: i32 = 40;
+
+/// The partition line's chips, `(ordinals, held)`: one per ordinal for a small set; for a large
+/// one, the held range below the partition and the updating range from it, so the line is
+/// still drawn where it falls (it was cut off at ordinal 39).
+pub(crate) fn partition_slots(desired: i32, partition: i32) -> Vec<(String, bool)> {
+    let desired = desired.max(0);
+    if desired <= PARTITION_CHIPS {
+        return (0..desired)
+            .map(|i| (i.to_string(), i < partition))
+            .collect();
+    }
+    let p = partition.clamp(0, desired);
+    let range = |a: i32, b: i32| {
+        if a == b {
+            a.to_string()
+        } else {
+            format!("{a}–{b}")
+        }
+    };
+    let mut slots = Vec::new();
+    if p > 0 {
+        slots.push((range(0, p - 1), true));
+    }
+    if p < desired {
+        slots.push((range(p, desired - 1), false));
+    }
+    slots
+}
+
 #[component]
 fn SetPanel(set: SetVm) -> impl IntoView {
     let desired = set.desired.max(0);
     let partition = set.partition.unwrap_or(0);
-    let slots = (0..desired.min(40))
-        .map(|i| {
-            let held = i < partition;
+    let slots = partition_slots(desired, partition)
+        .into_iter()
+        .map(|(ordinals, held)| {
+            let many = ordinals.contains('–');
+            let label = format!(
+                "{} {ordinals}: {}",
+                if many { "ordinals" } else { "ordinal" },
+                match (held, many) {
+                    (true, _) => "held at the current revision",
+                    (false, false) => "gets the update revision",
+                    (false, true) => "get the update revision",
+                }
+            );
             view! {
-                <li class="slot" class:held=held>
-                    <span class="ord">{i}</span>
+                <li class="slot" class:held=held aria-label=label>
+                    <span class="ord">{ordinals}</span>
                     <span class="slot-note">{if held { "held" } else { "updates" }}</span>
                 </li>
             }
