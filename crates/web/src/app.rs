@@ -69,8 +69,12 @@ pub struct Ui {
     pub published: Published,
     pub feed: RwSignal<Vec<FeedLine>>,
     pub term: RwSignal<TermBuf>,
+    /// The second terminal's output (controls used while the terminal is busy).
+    pub side_term: RwSignal<TermBuf>,
     pub prompt: RwSignal<String>,
     pub busy: RwSignal<bool>,
+    /// The running command reads what is typed (a shell in a pod).
+    pub wants_input: RwSignal<bool>,
     pub notice: RwSignal<Option<String>>,
     pub files: editor::Files,
     pub history: RwSignal<Vec<String>>,
@@ -88,7 +92,9 @@ impl Ui {
     /// from the reader (terminal, Apply, node/pod actions, Reset): view and playback only.
     /// (Editor buffers still mirror into the session's files; they run nothing.)
     pub fn send(&self, cmd: Cmd) {
-        if params::with(|p| p.readonly) && matches!(cmd, Cmd::Line(_) | Cmd::Interrupt) {
+        if params::with(|p| p.readonly)
+            && matches!(cmd, Cmd::Line(_) | Cmd::Control(_) | Cmd::Interrupt)
+        {
             self.notice.set(Some(
                 "This playground is read-only: view and playback only.".into(),
             ));
@@ -114,10 +120,19 @@ impl Ui {
         }
     }
 
-    /// Runs a command line through the terminal (faults, Apply, Reset), recorded in history.
+    /// Runs a command line through the terminal (a tour's Run button), recorded in history.
     pub fn run_line(&self, line: String) {
         terminal::remember(self, &line);
         self.send(Cmd::Line(line));
+    }
+
+    /// Runs a control's command (faults, Lose volume, Apply, Reset): in the terminal when it is
+    /// idle (and then in its history), else in the second terminal (see [`Cmd::Control`]).
+    pub fn run_control(&self, line: String) {
+        if !self.busy.get_untracked() && self.prompt.get_untracked() == "$ " {
+            terminal::remember(self, &line);
+        }
+        self.send(Cmd::Control(line));
     }
 }
 
@@ -201,8 +216,10 @@ pub fn App() -> impl IntoView {
         published: Published::new(),
         feed: RwSignal::new(Vec::new()),
         term: RwSignal::new(TermBuf::default()),
+        side_term: RwSignal::new(TermBuf::default()),
         prompt: RwSignal::new("$ ".into()),
         busy: RwSignal::new(false),
+        wants_input: RwSignal::new(false),
         notice: RwSignal::new(
             [page.notice(), restored.notice.clone()]
                 .into_iter()
@@ -409,7 +426,15 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
             }
         });
     }
+    if !out.side.is_empty() {
+        ui.side_term.update(|t| {
+            for (stream, text) in &out.side {
+                t.push_text(text, *stream == ordinal_kubectl::shell::Stream::Stderr);
+            }
+        });
+    }
     let (prompt, busy) = (e.prompt.clone(), e.session.busy());
+    let wants_input = e.session.wants_input();
     drop(e);
     host_api::after_tick(ui, &out.output, busy);
     let mut e = engine.borrow_mut();
@@ -418,6 +443,9 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     }
     if ui.busy.get_untracked() != busy {
         ui.busy.set(busy);
+    }
+    if ui.wants_input.get_untracked() != wants_input {
+        ui.wants_input.set(wants_input);
     }
     let (now, start, end, in_past, rv) = e.session.with_timeline(|tl| {
         (

@@ -160,7 +160,7 @@ fn PodCard(card: Card) -> impl IntoView {
     let name = move || vm.with_untracked(|v| v.name.clone());
     let run = move |cmd: String| {
         menu.set(false);
-        ui.run_line(cmd);
+        ui.run_control(cmd);
     };
     // Changes twice per adoption, where the animation changes every frame.
     let adopting = Memo::new(move |_| card.anim.with(|a| a.adopting()));
@@ -284,16 +284,20 @@ fn Lane(name: String, lane: crate::publish::Lane) -> impl IntoView {
                 <span class="node-state">
                     {move || if node.with(|n| n.ready) { "Ready" } else { "NotReady" }}
                 </span>
+                // The fault at once; NotReady follows after the grace period.
+                <span class="node-fault">
+                    {move || node.with(|n| n.down).then_some("kubelet stopped")}
+                </span>
                 <span class="meta">{move || node.with(|n| format!("{} · pods {}", n.ip, n.pod_cidr))}</span>
                 <button
                     type="button"
                     class="small"
                     on:click=move |_| {
-                        let verb = if node.with_untracked(|n| n.ready) { "down" } else { "up" };
-                        ui.run_line(format!("sim node {verb} {n2}"));
+                        let verb = if node.with_untracked(|n| n.down) { "up" } else { "down" };
+                        ui.run_control(format!("sim node {verb} {n2}"));
                     }
                 >
-                    {move || if node.with(|n| n.ready) { "Take node down" } else { "Bring node up" }}
+                    {move || if node.with(|n| n.down) { "Bring node up" } else { "Take node down" }}
                 </button>
             </div>
             <ul role="list" class="lane" aria-label=label>
@@ -469,7 +473,7 @@ fn shelf_click(ui: Ui, ev: web_sys::MouseEvent) {
         .flatten()
         .and_then(|card| card.get_attribute("data-pvc"));
     if let Some(claim) = claim {
-        ui.run_line(format!("sim pvc lose {claim}"));
+        ui.run_control(format!("sim pvc lose {claim}"));
     }
 }
 

@@ -390,7 +390,7 @@ pub fn Editor() -> impl IntoView {
             // The equivalent of saving and quitting the editor `kubectl edit` waits on.
             ui.send(Cmd::SaveEdit(name, t));
         } else {
-            ui.run_line(format!("kubectl apply -f {name}"));
+            ui.run_control(format!("kubectl apply -f {name}"));
         }
         schedule();
     };

@@ -58,8 +58,14 @@ pub fn speed_label(index: usize) -> String {
 /// A user input, applied on the next tick.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cmd {
-    /// One line typed or pasted into the terminal (also Apply, faults, Reset).
+    /// One line typed or pasted into the terminal (also a tour's Run button, the embed API).
     Line(String),
+    /// A command from one of the page's controls (a pod's or node's fault, Lose volume, Apply,
+    /// Reset). With the terminal idle it runs there, as if typed; while the terminal runs a
+    /// command (a watch, a pod shell) or collects a multi-line one, it runs at once in the
+    /// second terminal instead of being typed into that command: the tutorial's "in a second
+    /// terminal", and a click that acts when clicked.
+    Control(String),
     /// Ctrl-C.
     Interrupt,
     /// Seek the timeline to this virtual time (ms since the epoch).
@@ -78,7 +84,12 @@ pub enum Cmd {
 #[derive(Default)]
 pub struct TickOut {
     pub output: Vec<(Stream, String)>,
+    /// What the second terminal printed (see [`Cmd::Control`]).
+    pub side: Vec<(Stream, String)>,
 }
+
+/// Most control commands waiting for the second terminal (it runs one at a time).
+const SIDE_QUEUE_CAP: usize = 32;
 
 pub struct Engine {
     pub session: Session,
@@ -100,6 +111,11 @@ pub struct Engine {
     pub tour_gen: u64,
     /// Bumped when a line is recorded for the tour (its check is re-evaluated at once).
     pub tour_rev: u64,
+    /// The second terminal: a shell over the same cluster for controls used while the
+    /// terminal is busy (built on first use).
+    side: Option<Session>,
+    /// Control commands waiting for the second terminal, oldest first.
+    side_queue: VecDeque<String>,
 }
 
 impl Engine {
@@ -138,6 +154,8 @@ impl Engine {
             tour: None,
             tour_gen: 0,
             tour_rev: 0,
+            side: None,
+            side_queue: VecDeque::new(),
         }
     }
 
@@ -208,7 +226,34 @@ impl Engine {
             }
         }
         out.output.extend(self.session.poll());
+        self.pump_side(&mut out);
         out
+    }
+
+    /// Is a control command running or waiting in the second terminal?
+    pub fn side_busy(&self) -> bool {
+        !self.side_queue.is_empty() || self.side.as_ref().is_some_and(Session::busy)
+    }
+
+    /// Runs the second terminal: its output, then its next command once the last one is done.
+    fn pump_side(&mut self, out: &mut TickOut) {
+        loop {
+            if let Some(side) = &mut self.side {
+                out.side.extend(side.poll());
+                if side.busy() {
+                    return;
+                }
+            }
+            let Some(line) = self.side_queue.pop_front() else {
+                return;
+            };
+            let (world, seed) = (self.session.world().clone(), self.session.seed());
+            let side = self
+                .side
+                .get_or_insert_with(|| Session::sharing(world, seed));
+            out.side.push((Stream::Stdout, format!("$ {line}\n")));
+            side.submit(&line);
+        }
     }
 
     fn apply(&mut self, cmd: Cmd, out: &mut TickOut) {
@@ -234,6 +279,15 @@ impl Engine {
                 match submitted {
                     Submit::NeedMore(p) => self.prompt = p,
                     _ => self.prompt = "$ ".into(),
+                }
+            }
+            Cmd::Control(line) => {
+                if self.session.busy() || self.session.continuing() || self.side_busy() {
+                    if self.side_queue.len() < SIDE_QUEUE_CAP {
+                        self.side_queue.push_back(line);
+                    }
+                } else {
+                    self.apply(Cmd::Line(line), out);
                 }
             }
             Cmd::Interrupt => {

@@ -54,7 +54,11 @@ pub fn PlaybackBar() -> impl IntoView {
     let step_back = move || ui.send(Cmd::StepBack);
     let reset = move || {
         ui.running.set(true);
-        ui.run_line("sim reset".into());
+        // A fresh cluster ends what the terminal was running on the old one (a watch).
+        if ui.busy.get_untracked() || ui.prompt.get_untracked() != "$ " {
+            ui.send(Cmd::Interrupt);
+        }
+        ui.run_control("sim reset".into());
     };
     // Shortcuts: space/k toggle, . step, , step back, [ ] speed.
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {

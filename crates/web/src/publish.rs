@@ -183,6 +183,7 @@ impl Published {
                 let vm = vm::NodeVm {
                     name: n.name.clone(),
                     ready: true,
+                    down: false,
                     control_plane: false,
                     ip: n.internal_ip.clone(),
                     pod_cidr: n.pod_cidr(),

@@ -1,5 +1,6 @@
 //! The terminal: a labelled `<textarea>` over the kubectl `Session`, output as text nodes in a
-//! bounded, keyed log. History (↑/↓), multi-line paste, Tab completion, Ctrl-C, `clear`.
+//! bounded, keyed log. History (↑/↓), multi-line paste, Tab completion, Ctrl-C, `clear`; and
+//! the second terminal's log, where the page's controls run while the terminal is busy.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -269,7 +270,9 @@ pub fn Terminal() -> impl IntoView {
                     autocomplete="off"
                     aria-describedby="terminal-hint"
                     placeholder=move || {
-                        if ui.busy.get() {
+                        if ui.wants_input.get() {
+                            "typed lines go to the running command (a pod's shell: exit leaves)"
+                        } else if ui.busy.get() {
                             "running… Ctrl-C stops it"
                         } else {
                             "kubectl get pods  (Enter runs, Tab completes, ↑ history)"
@@ -283,6 +286,31 @@ pub fn Terminal() -> impl IntoView {
             <p id="terminal-hint" class="hint">
                 {move || hint.get()}
             </p>
+            // The page's controls, used while the terminal runs a command, run here
+            // (`Cmd::Control`); shown once something has.
+            <Show when=move || ui.side_term.with(|t| !t.lines.is_empty())>
+                <h3 id="side-terminal-heading" class="side-heading">
+                    "Second terminal: the page's controls, while the terminal is busy"
+                </h3>
+                <div
+                    class="output side"
+                    role="log"
+                    aria-labelledby="side-terminal-heading"
+                    tabindex="0"
+                >
+                    <div class="lines">
+                        <For
+                            each=move || ui.side_term.with(|t| t.lines.clone())
+                            key=|l| (l.id, l.rev)
+                            let:line
+                        >
+                            <div class="line" class:err=line.err>
+                                {line.text}
+                            </div>
+                        </For>
+                    </div>
+                </div>
+            </Show>
         </section>
     }
 }

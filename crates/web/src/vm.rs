@@ -159,15 +159,19 @@ pub fn pod_vm(pod: &Pod, now: Time) -> PodVm {
 pub struct NodeVm {
     pub name: String,
     pub ready: bool,
+    /// Its kubelet was stopped (`sim node down`): true at once, while `ready` turns false only
+    /// when the node lifecycle controller's grace period runs out.
+    pub down: bool,
     pub control_plane: bool,
     pub ip: String,
     pub pod_cidr: String,
 }
 
-pub fn node_vm(n: &Node) -> NodeVm {
+pub fn node_vm(n: &Node, down: bool) -> NodeVm {
     NodeVm {
         name: n.metadata.name.clone(),
         ready: n.is_ready(),
+        down,
         control_plane: n
             .metadata
             .labels
@@ -481,7 +485,11 @@ pub fn cluster_vm(c: &Cluster) -> ClusterVm {
     let mounts = mounts(&user_pods);
     ClusterVm {
         now_ms: now.ms(),
-        nodes: c.list::<Node>(None).into_iter().map(node_vm).collect(),
+        nodes: c
+            .list::<Node>(None)
+            .into_iter()
+            .map(|n| node_vm(n, c.kubelet.is_node_down(&n.metadata.name)))
+            .collect(),
         pods,
         system_pods,
         sets: c

@@ -44,6 +44,7 @@ fn cluster(pods: usize, node: Option<&str>) -> ClusterVm {
         nodes: vec![NodeVm {
             name: "worker-1".into(),
             ready: true,
+            down: false,
             control_plane: false,
             ip: "172.18.0.3".into(),
             pod_cidr: "10.244.1.0/24".into(),
