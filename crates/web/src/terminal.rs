@@ -99,6 +99,20 @@ pub fn remember(ui: &Ui, line: &str) {
     crate::storage::save_history(&ui.history.get_untracked());
 }
 
+/// A terminal log's lines, keyed so that only new and extended lines render.
+#[component]
+fn Lines(buf: RwSignal<TermBuf>) -> impl IntoView {
+    view! {
+        <div class="lines">
+            <For each=move || buf.with(|t| t.lines.clone()) key=|l| (l.id, l.rev) let:line>
+                <div class="line" class:err=line.err>
+                    {line.text}
+                </div>
+            </For>
+        </div>
+    }
+}
+
 #[component]
 pub fn Terminal() -> impl IntoView {
     let ui = use_ui();
@@ -245,17 +259,7 @@ pub fn Terminal() -> impl IntoView {
                 // box around this one child), not by reading scrollHeight after each change:
                 // that forced a layout of the whole page each time (≈ 1/8 of a busy frame's
                 // script time with 200 pods on screen).
-                <div class="lines">
-                    <For
-                        each=move || ui.term.with(|t| t.lines.clone())
-                        key=|l| (l.id, l.rev)
-                        let:line
-                    >
-                        <div class="line" class:err=line.err>
-                            {line.text}
-                        </div>
-                    </For>
-                </div>
+                <Lines buf=ui.term />
             </div>
             <div class="prompt-row">
                 <span class="prompt" aria-hidden="true">
@@ -298,17 +302,7 @@ pub fn Terminal() -> impl IntoView {
                     aria-labelledby="side-terminal-heading"
                     tabindex="0"
                 >
-                    <div class="lines">
-                        <For
-                            each=move || ui.side_term.with(|t| t.lines.clone())
-                            key=|l| (l.id, l.rev)
-                            let:line
-                        >
-                            <div class="line" class:err=line.err>
-                                {line.text}
-                            </div>
-                        </For>
-                    </div>
+                    <Lines buf=ui.side_term />
                 </div>
             </Show>
         </section>
