@@ -43,8 +43,10 @@ async function run(line) {
 }
 /** Accessible names of live pod cards, by pod name. */
 async function podNames() {
-  return page.locator('[data-pod]').evaluateAll((els) =>
-    Object.fromEntries(els.map((e) => [e.getAttribute('data-pod'), e.getAttribute('aria-label')])));
+  // One evaluation: a locator's evaluateAll reads the cards a task after finding them, by
+  // when one may have become a ghost (no data-pod, no name).
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-pod]')]
+    .map((e) => [e.getAttribute('data-pod'), e.getAttribute('aria-label')])));
 }
 async function setSpeed(index) {
   await page.getByRole('slider', { name: 'Speed', exact: true }).fill(String(index));

@@ -20,11 +20,13 @@ async function run(line) {
   await terminal().fill(line);
   await terminal().press('Enter');
 }
-const partitionLine = () => page.locator('ol[aria-label="Partition of web"] > li')
-  .evaluateAll((items) => items.map((li) => li.getAttribute('aria-label')));
+// Read in one evaluation (a locator's evaluateAll finds the elements first and reads them in
+// a later task, by when a card may have become a ghost).
+const partitionLine = () => page.evaluate(() => [...document.querySelectorAll('ol[aria-label="Partition of web"] > li')]
+  .map((li) => li.getAttribute('aria-label')));
 const setText = () => page.locator('[data-sts="web"]').innerText();
-const labels = () => page.locator('[data-pod]').evaluateAll((cards) =>
-  Object.fromEntries(cards.map((c) => [c.dataset.pod, c.getAttribute('aria-label')])));
+const labels = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-pod]')]
+  .map((c) => [c.dataset.pod, c.getAttribute('aria-label')])));
 async function partition(p) {
   await run(`kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":${p}}}}}'`);
 }
