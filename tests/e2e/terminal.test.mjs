@@ -2,7 +2,8 @@
 // commands, resource types and names; a multi-line paste runs line by line; ↑/↓ history with the
 // draft kept; a live `get -w` that shows a change made from the cluster view and stops on
 // Ctrl-C, while the click's command runs in a second terminal; an interactive pod shell (its
-// own prompt, `exit` back) where a node's button still acts on the cluster; `clear`.
+// own prompt, `exit` back) where a node's button still acts on the cluster; the tutorial's
+// "second terminal", typed into while the first watches; `clear`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -139,13 +140,51 @@ test('kubectl exec -it opens a pod shell with its own prompt; exit comes back', 
   await outputMatches(/# exit\n\$ hostname\n[^\n]+\n?$/);
 });
 
-test('clear empties the output; the next command prints as usual; the second terminal keeps its log', async () => {
+test('the tutorial\'s two terminals: a watch in the first, kubectl delete typed in the second; Ctrl-C in each stops its own', async () => {
+  const second = page.getByRole('textbox', { name: 'Second terminal', exact: true });
+  const secondOut = () => page.getByRole('log', { name: 'Second terminal output', exact: true }).innerText();
+  assert.equal(await page.getByRole('button', { name: 'Close the second terminal' }).getAttribute('aria-expanded'), 'true',
+    'open since a control ran there');
+  await run('kubectl get pods -w -l app=nginx');
+  await outputMatches(/NAME +READY +STATUS +RESTARTS +AGE\nweb-0 +1\/1 +Running /);
+  await second.fill('kubectl delete pod web-0');
+  await second.press('Enter');
+  await outputMatches(/\nweb-0 +1\/1 +Terminating +0 +\S+\n/);
+  await page.waitForFunction(() => /\$ kubectl delete pod web-0\npod "web-0" deleted from default namespace/
+    .test(document.querySelector('[aria-label="Second terminal output"]')?.innerText ?? ''));
+  // A watch in the second terminal too; Ctrl-C there stops only that one.
+  await second.fill('kubectl get sts web -w');
+  await second.press('Enter');
+  await page.waitForFunction(() => /\$ kubectl get sts web -w\nNAME +READY +AGE\nweb /
+    .test(document.querySelector('[aria-label="Second terminal output"]')?.innerText ?? ''));
+  assert.match(await second.getAttribute('placeholder'), /^running… Ctrl-C stops it$/);
+  await second.press('Control+c');
+  await page.waitForFunction(() => /\^C\n?$/.test(document.querySelector('[aria-label="Second terminal output"]')?.innerText ?? ''));
+  assert.match(await second.getAttribute('placeholder'), /^kubectl get pods/);
+  assert.match(await terminal().getAttribute('placeholder'), /^running… Ctrl-C stops it \(or type in a second terminal\)$/, 'the first still watches');
+  await outputMatches(/\nweb-0 +0\/1 +Pending +0 +\S+\n/);
+  await terminal().press('Control+c');
+  await idle();
+  assert.doesNotMatch(await output().innerText(), /kubectl delete pod web-0/, 'nothing typed into the first watch');
+  assert.match(await secondOut(), /pod "web-0" deleted/);
+  // Closing it clears it; opening it again gives an empty one.
+  await page.getByRole('button', { name: 'Close the second terminal' }).click();
+  assert.equal(await second.count(), 0);
+  await page.getByRole('button', { name: 'Open a second terminal' }).click();
+  assert.equal(await secondOut(), '');
+  await second.fill('kubectl get sts web -o name');
+  await second.press('Enter');
+  await page.waitForFunction(() => /^\$ kubectl get sts web -o name\nstatefulset\.apps\/web$/
+    .test(document.querySelector('[aria-label="Second terminal output"]')?.innerText.trim() ?? ''));
+});
+
+test('clear empties the output; the next command prints as usual; the second terminal keeps its own', async () => {
   await run('clear');
   await page.waitForFunction(() => document.querySelector('[aria-label="Terminal output"]')?.innerText.trim() === '');
   await run('kubectl get sts web -o name');
   await outputMatches(/^\$ kubectl get sts web -o name\nstatefulset\.apps\/web\n?$/);
   // The second terminal keeps its log (it has its own scrollback); axe finds nothing with it.
-  assert.match(await page.getByRole('log', { name: /^Second terminal/ }).innerText(), /\$ sim node up worker-3/);
+  assert.match(await page.getByRole('log', { name: 'Second terminal output' }).innerText(), /statefulset\.apps\/web/);
   // A deleted pod's card fading out (aria-hidden, decorative) passes below 4.5:1 on its way
   // out: axe looks at the page once it has gone.
   await page.waitForFunction(() => !document.querySelector('.pod.gone'), null, { timeout: 30_000 });

@@ -75,6 +75,10 @@ pub struct Ui {
     pub busy: RwSignal<bool>,
     /// The running command reads what is typed (a shell in a pod).
     pub wants_input: RwSignal<bool>,
+    /// The second terminal's prompt, busy and wants-input state (see `terminal`).
+    pub side_prompt: RwSignal<String>,
+    pub side_busy: RwSignal<bool>,
+    pub side_wants_input: RwSignal<bool>,
     pub notice: RwSignal<Option<String>>,
     pub files: editor::Files,
     pub history: RwSignal<Vec<String>>,
@@ -93,7 +97,14 @@ impl Ui {
     /// (Editor buffers still mirror into the session's files; they run nothing.)
     pub fn send(&self, cmd: Cmd) {
         if params::with(|p| p.readonly)
-            && matches!(cmd, Cmd::Line(_) | Cmd::Control(_) | Cmd::Interrupt)
+            && matches!(
+                cmd,
+                Cmd::Line(_)
+                    | Cmd::Control(_)
+                    | Cmd::Interrupt
+                    | Cmd::SideLine(_)
+                    | Cmd::SideInterrupt
+            )
         {
             self.notice.set(Some(
                 "This playground is read-only: view and playback only.".into(),
@@ -220,6 +231,9 @@ pub fn App() -> impl IntoView {
         prompt: RwSignal::new("$ ".into()),
         busy: RwSignal::new(false),
         wants_input: RwSignal::new(false),
+        side_prompt: RwSignal::new("$ ".into()),
+        side_busy: RwSignal::new(false),
+        side_wants_input: RwSignal::new(false),
         notice: RwSignal::new(
             [page.notice(), restored.notice.clone()]
                 .into_iter()
@@ -435,6 +449,7 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     }
     let (prompt, busy) = (e.prompt.clone(), e.session.busy());
     let wants_input = e.session.wants_input();
+    let side = (e.side_prompt(), e.side_running(), e.side_wants_input());
     drop(e);
     host_api::after_tick(ui, &out.output, busy);
     let mut e = engine.borrow_mut();
@@ -446,6 +461,15 @@ fn tick(ui: Ui, st: &mut Loop, dt: f64) {
     }
     if ui.wants_input.get_untracked() != wants_input {
         ui.wants_input.set(wants_input);
+    }
+    if ui.side_prompt.with_untracked(|p| p != side.0) {
+        ui.side_prompt.set(side.0.to_string());
+    }
+    if ui.side_busy.get_untracked() != side.1 {
+        ui.side_busy.set(side.1);
+    }
+    if ui.side_wants_input.get_untracked() != side.2 {
+        ui.side_wants_input.set(side.2);
     }
     let (now, start, end, in_past, rv) = e.session.with_timeline(|tl| {
         (

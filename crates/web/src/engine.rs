@@ -68,6 +68,10 @@ pub enum Cmd {
     Control(String),
     /// Ctrl-C.
     Interrupt,
+    /// One line typed into the second terminal.
+    SideLine(String),
+    /// Ctrl-C in the second terminal.
+    SideInterrupt,
     /// Seek the timeline to this virtual time (ms since the epoch).
     Seek(u64),
     Step,
@@ -230,9 +234,31 @@ impl Engine {
         out
     }
 
-    /// Is a control command running or waiting in the second terminal?
+    /// Is a command running, or a control waiting, in the second terminal?
     pub fn side_busy(&self) -> bool {
         !self.side_queue.is_empty() || self.side.as_ref().is_some_and(Session::busy)
+    }
+
+    /// The second terminal's prompt: `$ `, `> ` while a command continues, empty while busy.
+    pub fn side_prompt(&self) -> &'static str {
+        self.side.as_ref().map_or("$ ", Session::prompt)
+    }
+
+    /// Is a command running in the second terminal?
+    pub fn side_running(&self) -> bool {
+        self.side.as_ref().is_some_and(Session::busy)
+    }
+
+    /// Does the second terminal's running command read typed lines (a pod's shell)?
+    pub fn side_wants_input(&self) -> bool {
+        self.side.as_ref().is_some_and(Session::wants_input)
+    }
+
+    /// The second terminal's shell, built on first use.
+    fn side_session(&mut self) -> &mut Session {
+        let (world, seed) = (self.session.world().clone(), self.session.seed());
+        self.side
+            .get_or_insert_with(|| Session::sharing(world, seed))
     }
 
     /// Runs the second terminal: its output, then its next command once the last one is done.
@@ -240,17 +266,15 @@ impl Engine {
         loop {
             if let Some(side) = &mut self.side {
                 out.side.extend(side.poll());
-                if side.busy() {
+                // A command typed there, running or half-typed, goes first.
+                if side.busy() || side.continuing() {
                     return;
                 }
             }
             let Some(line) = self.side_queue.pop_front() else {
                 return;
             };
-            let (world, seed) = (self.session.world().clone(), self.session.seed());
-            let side = self
-                .side
-                .get_or_insert_with(|| Session::sharing(world, seed));
+            let side = self.side_session();
             out.side.push((Stream::Stdout, format!("$ {line}\n")));
             side.submit(&line);
         }
@@ -289,6 +313,19 @@ impl Engine {
                 } else {
                     self.apply(Cmd::Line(line), out);
                 }
+            }
+            Cmd::SideLine(line) => {
+                let side = self.side_session();
+                out.side.extend(side.poll());
+                let echo = format!("{}{line}\n", side.prompt());
+                out.side.push((Stream::Stdout, echo));
+                side.submit(&line);
+            }
+            Cmd::SideInterrupt => {
+                let side = self.side_session();
+                out.side.extend(side.poll());
+                out.side.push((Stream::Stdout, "^C\n".into()));
+                side.interrupt();
             }
             Cmd::Interrupt => {
                 out.output.extend(self.session.poll());

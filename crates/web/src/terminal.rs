@@ -113,21 +113,62 @@ fn Lines(buf: RwSignal<TermBuf>) -> impl IntoView {
     }
 }
 
+/// Which shell a command input feeds: the terminal, or the second terminal beside it (the
+/// tutorial's "in a second terminal": a watch in one, `kubectl delete` in the other).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Shell {
+    Main,
+    Second,
+}
+
+impl Shell {
+    fn line(self, line: String) -> Cmd {
+        match self {
+            Shell::Main => Cmd::Line(line),
+            Shell::Second => Cmd::SideLine(line),
+        }
+    }
+
+    fn interrupt(self) -> Cmd {
+        match self {
+            Shell::Main => Cmd::Interrupt,
+            Shell::Second => Cmd::SideInterrupt,
+        }
+    }
+
+    fn log(self, ui: &Ui) -> RwSignal<TermBuf> {
+        match self {
+            Shell::Main => ui.term,
+            Shell::Second => ui.side_term,
+        }
+    }
+}
+
+/// A shell's prompt and command input: Enter runs, Shift-Enter adds a line, a multi-line paste
+/// runs line by line, ↑/↓ walk the (shared) history, Tab completes, Ctrl-C interrupts, Ctrl-L
+/// clears.
 #[component]
-pub fn Terminal() -> impl IntoView {
+fn CommandInput(
+    shell: Shell,
+    id: &'static str,
+    hint_id: &'static str,
+    input: NodeRef<html::Textarea>,
+    hint: RwSignal<String>,
+    /// The prompt shown before the input (empty while a command runs).
+    prompt: RwSignal<String>,
+    busy: RwSignal<bool>,
+    wants_input: RwSignal<bool>,
+) -> impl IntoView {
     let ui = use_ui();
-    let input = NodeRef::<html::Textarea>::new();
-    let output = NodeRef::<html::Div>::new();
     // Position in history while browsing with ↑/↓ (None = editing a new line).
     let browse = StoredValue::new(None::<usize>);
     let draft = StoredValue::new(String::new());
-    let hint = RwSignal::new(String::new());
 
     let submit_text = move |text: String| {
         for line in text.split('\n') {
             let line = line.trim_end_matches('\r').to_string();
             remember(&ui, &line);
-            ui.send(Cmd::Line(line));
+            ui.send(shell.line(line));
         }
         browse.set_value(None);
         hint.set(String::new());
@@ -150,12 +191,12 @@ pub fn Terminal() -> impl IntoView {
                 if !selected {
                     ev.prevent_default();
                     el.set_value("");
-                    ui.send(Cmd::Interrupt);
+                    ui.send(shell.interrupt());
                 }
             }
             "l" | "L" if ctrl => {
                 ev.prevent_default();
-                ui.term.update(|t| t.push_text(CLEAR, false));
+                shell.log(&ui).update(|t| t.push_text(CLEAR, false));
             }
             "ArrowUp" | "ArrowDown" if !el.value().contains('\n') => {
                 let hist = ui.history.get_untracked();
@@ -225,6 +266,50 @@ pub fn Terminal() -> impl IntoView {
         }
     };
 
+    view! {
+        <div class="prompt-row">
+            <span class="prompt" aria-hidden="true">
+                {move || if busy.get() { String::new() } else { prompt.get() }}
+            </span>
+            <textarea
+                id=id
+                class="command"
+                rows="1"
+                spellcheck="false"
+                autocapitalize="off"
+                autocomplete="off"
+                aria-describedby=hint_id
+                placeholder=move || {
+                    if wants_input.get() {
+                        "typed lines go to the running command (a pod's shell: exit leaves)"
+                    } else if busy.get() && shell == Shell::Main {
+                        "running… Ctrl-C stops it (or type in a second terminal)"
+                    } else if busy.get() {
+                        "running… Ctrl-C stops it"
+                    } else {
+                        "kubectl get pods  (Enter runs, Tab completes, ↑ history)"
+                    }
+                }
+                node_ref=input
+                on:keydown=on_keydown
+                on:input=on_input
+            ></textarea>
+        </div>
+        <p id=hint_id class="hint">
+            {move || hint.get()}
+        </p>
+    }
+}
+
+#[component]
+pub fn Terminal() -> impl IntoView {
+    let ui = use_ui();
+    let input = NodeRef::<html::Textarea>::new();
+    let side_input = NodeRef::<html::Textarea>::new();
+    let hint = RwSignal::new(String::new());
+    let side_hint = RwSignal::new(String::new());
+    let side_open = RwSignal::new(false);
+
     // Focused on load (not in an embed: it must not take focus from the host page).
     Effect::new(move |_| {
         if crate::params::with(|p| p.embed) {
@@ -234,6 +319,16 @@ pub fn Terminal() -> impl IntoView {
             let _ = el.focus();
         }
     });
+    let focus_on_click = move |input: NodeRef<html::Textarea>| {
+        let sel = window().get_selection().ok().flatten();
+        if sel.is_none_or(|s| s.is_collapsed()) {
+            if let Some(el) = input.get() {
+                let _ = el.focus();
+            }
+        }
+    };
+    // Shown when opened, and when a control ran there (`Cmd::Control`).
+    let side_shown = move || side_open.get() || ui.side_term.with(|t| !t.lines.is_empty());
 
     view! {
         <section class="panel terminal" aria-labelledby="terminal-heading">
@@ -245,15 +340,7 @@ pub fn Terminal() -> impl IntoView {
                 role="log"
                 aria-label="Terminal output"
                 tabindex="0"
-                node_ref=output
-                on:click=move |_| {
-                    let sel = window().get_selection().ok().flatten();
-                    if sel.is_none_or(|s| s.is_collapsed()) {
-                        if let Some(el) = input.get() {
-                            let _ = el.focus();
-                        }
-                    }
-                }
+                on:click=move |_| focus_on_click(input)
             >
                 // The newest output stays in view by CSS (`.output` is a column-reverse flex
                 // box around this one child), not by reading scrollHeight after each change:
@@ -261,48 +348,58 @@ pub fn Terminal() -> impl IntoView {
                 // script time with 200 pods on screen).
                 <Lines buf=ui.term />
             </div>
-            <div class="prompt-row">
-                <span class="prompt" aria-hidden="true">
-                    {move || if ui.busy.get() { String::new() } else { ui.prompt.get() }}
-                </span>
-                <textarea
-                    id="terminal-input"
-                    class="command"
-                    rows="1"
-                    spellcheck="false"
-                    autocapitalize="off"
-                    autocomplete="off"
-                    aria-describedby="terminal-hint"
-                    placeholder=move || {
-                        if ui.wants_input.get() {
-                            "typed lines go to the running command (a pod's shell: exit leaves)"
-                        } else if ui.busy.get() {
-                            "running… Ctrl-C stops it"
-                        } else {
-                            "kubectl get pods  (Enter runs, Tab completes, ↑ history)"
-                        }
+            <CommandInput
+                shell=Shell::Main
+                id="terminal-input"
+                hint_id="terminal-hint"
+                input=input
+                hint=hint
+                prompt=ui.prompt
+                busy=ui.busy
+                wants_input=ui.wants_input
+            />
+            <button
+                type="button"
+                class="small side-toggle"
+                aria-expanded=move || side_shown().to_string()
+                aria-controls="second-terminal"
+                on:click=move |_| {
+                    let open = !side_shown();
+                    side_open.set(open);
+                    if !open {
+                        ui.side_term.update(|t| t.push_text(CLEAR, false));
                     }
-                    node_ref=input
-                    on:keydown=on_keydown
-                    on:input=on_input
-                ></textarea>
-            </div>
-            <p id="terminal-hint" class="hint">
-                {move || hint.get()}
-            </p>
-            // The page's controls, used while the terminal runs a command, run here
-            // (`Cmd::Control`); shown once something has.
-            <Show when=move || ui.side_term.with(|t| !t.lines.is_empty())>
-                <h3 id="side-terminal-heading" class="side-heading">
-                    "Second terminal: the page's controls, while the terminal is busy"
-                </h3>
-                <div
-                    class="output side"
-                    role="log"
-                    aria-labelledby="side-terminal-heading"
-                    tabindex="0"
-                >
-                    <Lines buf=ui.side_term />
+                }
+            >
+                {move || if side_shown() { "Close the second terminal" } else { "Open a second terminal" }}
+            </button>
+            <Show when=side_shown>
+                <div id="second-terminal" class="second-terminal">
+                    <h3 id="side-terminal-heading" class="side-heading">
+                        <label for="second-terminal-input">"Second terminal"</label>
+                    </h3>
+                    <p class="hint">
+                        "The same cluster. The page's buttons run here while the terminal is busy."
+                    </p>
+                    <div
+                        class="output side"
+                        role="log"
+                        aria-label="Second terminal output"
+                        tabindex="0"
+                        on:click=move |_| focus_on_click(side_input)
+                    >
+                        <Lines buf=ui.side_term />
+                    </div>
+                    <CommandInput
+                        shell=Shell::Second
+                        id="second-terminal-input"
+                        hint_id="second-terminal-hint"
+                        input=side_input
+                        hint=side_hint
+                        prompt=ui.side_prompt
+                        busy=ui.side_busy
+                        wants_input=ui.side_wants_input
+                    />
                 </div>
             </Show>
         </section>

@@ -87,3 +87,43 @@ fn controls_wait_their_turn_in_the_second_terminal_and_a_pending_multi_line_comm
     let (main, _) = frames(&mut e, 2);
     assert_eq!(main, "> echo $n; done\n1\n2\n");
 }
+
+#[test]
+fn lines_typed_in_the_second_terminal_run_there_while_the_first_watches() {
+    let mut e = Engine::new(7, &[("web.yaml".into(), WEB_YAML.into())]);
+    e.speed = SPEEDS.iter().position(|s| *s == 16.0).unwrap();
+    e.queue
+        .push_back(Cmd::Line("kubectl apply -f web.yaml".into()));
+    frames(&mut e, 150);
+    e.queue
+        .push_back(Cmd::Line("kubectl get pods -w -l app=nginx".into()));
+    e.queue
+        .push_back(Cmd::SideLine("kubectl delete pod web-0".into()));
+    let (main, side) = frames(&mut e, 40);
+    assert_eq!(
+        side,
+        "$ kubectl delete pod web-0\npod \"web-0\" deleted from default namespace\n"
+    );
+    assert!(
+        main.lines()
+            .any(|l| l.starts_with("web-0 ") && l.contains("Terminating")),
+        "{main}"
+    );
+    assert_eq!(e.side_prompt(), "$ ");
+
+    // A watch there too: Ctrl-C in the second terminal stops only its own.
+    e.queue
+        .push_back(Cmd::SideLine("kubectl get sts web -w".into()));
+    let (_, side) = frames(&mut e, 3);
+    assert!(
+        side.starts_with("$ kubectl get sts web -w\nNAME   READY   AGE\nweb "),
+        "{side}"
+    );
+    assert!(e.side_running());
+    assert_eq!(e.side_prompt(), "");
+    e.queue.push_back(Cmd::SideInterrupt);
+    let (_, side) = frames(&mut e, 1);
+    assert!(side.ends_with("^C\n"), "{side}");
+    assert!(!e.side_running());
+    assert!(e.session.busy(), "the first terminal still watches");
+}
