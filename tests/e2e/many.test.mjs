@@ -10,19 +10,12 @@ import { ARTIFACTS, openApp } from './support.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const REPLICAS = 120;
-let server;
-let browser;
-let page;
-let errors;
-
-const terminal = () => page.getByRole('textbox', { name: 'Terminal', exact: true });
-async function run(line) {
-  await terminal().fill(line);
-  await terminal().press('Enter');
-}
+let server, browser, page, errors;
+let run, input; // from openApp: a line typed into the terminal, and its input
+const terminal = () => input;
 
 before(async () => {
-  ({ server, browser, page, errors } = await openApp({ width: 1600, height: 1000 }));
+  ({ server, browser, page, errors, run, terminal: input } = await openApp({ width: 1600, height: 1000 }));
   await page.getByRole('slider', { name: 'Speed', exact: true }).fill('6');
 });
 

@@ -10,16 +10,9 @@ import { ARTIFACTS, openApp } from './support.mjs';
 
 const OLD = 'registry.k8s.io/nginx-slim:0.8';
 const NEW = 'registry.k8s.io/nginx-slim:0.24';
-let server;
-let browser;
-let page;
-let errors;
-
-const terminal = () => page.getByRole('textbox', { name: 'Terminal', exact: true });
-async function run(line) {
-  await terminal().fill(line);
-  await terminal().press('Enter');
-}
+let server, browser, page, errors;
+let run, input; // from openApp: a line typed into the terminal, and its input
+const terminal = () => input;
 // Read in one evaluation (a locator's evaluateAll finds the elements first and reads them in
 // a later task, by when a card may have become a ghost).
 const partitionLine = () => page.evaluate(() => [...document.querySelectorAll('ol[aria-label="Partition of web"] > li')]
@@ -48,7 +41,7 @@ async function watchRollout(done, timeout = 60_000) {
 const readyOn = (image, pods) => (now) => pods.every((p) => now[p]?.includes(', Running, Ready, ') && now[p].endsWith(`image ${image}`));
 
 before(async () => {
-  ({ server, browser, page, errors } = await openApp({ width: 1400, height: 1000 }));
+  ({ server, browser, page, errors, run, terminal: input } = await openApp({ width: 1400, height: 1000 }));
   await page.getByRole('slider', { name: 'Speed', exact: true }).fill('6'); // 16×
 });
 

@@ -98,5 +98,11 @@ export async function openApp(viewport) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(server.url);
   await waitForMount(page);
-  return { server, browser, page, errors };
+  // The terminal's input, and a line typed into it with Enter.
+  const terminal = page.getByRole('textbox', { name: 'Terminal', exact: true });
+  const run = async (line) => {
+    await terminal.fill(line);
+    await terminal.press('Enter');
+  };
+  return { server, browser, page, errors, terminal, run };
 }

@@ -11,18 +11,11 @@ import { openApp } from './support.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let server;
-let browser;
-let page;
-let errors;
-
-const terminal = () => page.getByRole('textbox', { name: 'Terminal', exact: true });
+let server, browser, page, errors;
+let run, input; // from openApp: a line typed into the terminal, and its input
+const terminal = () => input;
 const output = () => page.getByRole('log', { name: 'Terminal output', exact: true });
 const prompt = () => page.locator('.prompt-row .prompt').innerText();
-async function run(line) {
-  await terminal().fill(line);
-  await terminal().press('Enter');
-}
 /// Waits until the terminal output matches `re`; returns the output.
 async function outputMatches(re, timeout = 30_000) {
   const t0 = Date.now();
@@ -38,7 +31,7 @@ async function idle() {
 }
 
 before(async () => {
-  ({ server, browser, page, errors } = await openApp({ width: 1400, height: 1000 }));
+  ({ server, browser, page, errors, run, terminal: input } = await openApp({ width: 1400, height: 1000 }));
   await page.getByRole('slider', { name: 'Speed', exact: true }).fill('6'); // 16×
   await run('kubectl apply -f web.yaml');
   await page.waitForFunction(() => /^Pod web-1, Running, Ready, /.test(

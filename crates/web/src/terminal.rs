@@ -142,24 +142,37 @@ impl Shell {
             Shell::Second => ui.side_term,
         }
     }
+
+    /// The log's accessible name, the input's id (its `<label for>`) and its hint's id.
+    fn names(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Shell::Main => ("Terminal output", "terminal-input", "terminal-hint"),
+            Shell::Second => (
+                "Second terminal output",
+                "second-terminal-input",
+                "second-terminal-hint",
+            ),
+        }
+    }
+
+    /// Its prompt (empty while a command runs), busy and wants-input signals.
+    fn state(self, ui: &Ui) -> (RwSignal<String>, RwSignal<bool>, RwSignal<bool>) {
+        match self {
+            Shell::Main => (ui.prompt, ui.busy, ui.wants_input),
+            Shell::Second => (ui.side_prompt, ui.side_busy, ui.side_wants_input),
+        }
+    }
 }
 
-/// A shell's prompt and command input: Enter runs, Shift-Enter adds a line, a multi-line paste
-/// runs line by line, ↑/↓ walk the (shared) history, Tab completes, Ctrl-C interrupts, Ctrl-L
-/// clears.
+/// A shell's log, prompt and command input: Enter runs, Shift-Enter adds a line, a multi-line
+/// paste runs line by line, ↑/↓ walk the (shared) history, Tab completes, Ctrl-C interrupts,
+/// Ctrl-L clears; a click in the log (not selecting) focuses the input.
 #[component]
-fn CommandInput(
-    shell: Shell,
-    id: &'static str,
-    hint_id: &'static str,
-    input: NodeRef<html::Textarea>,
-    hint: RwSignal<String>,
-    /// The prompt shown before the input (empty while a command runs).
-    prompt: RwSignal<String>,
-    busy: RwSignal<bool>,
-    wants_input: RwSignal<bool>,
-) -> impl IntoView {
+fn ShellPane(shell: Shell, input: NodeRef<html::Textarea>) -> impl IntoView {
     let ui = use_ui();
+    let (log_label, id, hint_id) = shell.names();
+    let (prompt, busy, wants_input) = shell.state(&ui);
+    let hint = RwSignal::new(String::new());
     // Position in history while browsing with ↑/↓ (None = editing a new line).
     let browse = StoredValue::new(None::<usize>);
     let draft = StoredValue::new(String::new());
@@ -266,7 +279,29 @@ fn CommandInput(
         }
     };
 
+    let focus_on_click = move |_| {
+        let sel = window().get_selection().ok().flatten();
+        if sel.is_none_or(|s| s.is_collapsed()) {
+            if let Some(el) = input.get() {
+                let _ = el.focus();
+            }
+        }
+    };
     view! {
+        <div
+            class="output"
+            class:side=shell == Shell::Second
+            role="log"
+            aria-label=log_label
+            tabindex="0"
+            on:click=focus_on_click
+        >
+            // The newest output stays in view by CSS (`.output` is a column-reverse flex box
+            // around this one child), not by reading scrollHeight after each change: that
+            // forced a layout of the whole page each time (≈ 1/8 of a busy frame's script time
+            // with 200 pods on screen).
+            <Lines buf=shell.log(&ui) />
+        </div>
         <div class="prompt-row">
             <span class="prompt" aria-hidden="true">
                 {move || if busy.get() { String::new() } else { prompt.get() }}
@@ -305,9 +340,6 @@ fn CommandInput(
 pub fn Terminal() -> impl IntoView {
     let ui = use_ui();
     let input = NodeRef::<html::Textarea>::new();
-    let side_input = NodeRef::<html::Textarea>::new();
-    let hint = RwSignal::new(String::new());
-    let side_hint = RwSignal::new(String::new());
     let side_open = RwSignal::new(false);
 
     // Focused on load (not in an embed: it must not take focus from the host page).
@@ -319,14 +351,6 @@ pub fn Terminal() -> impl IntoView {
             let _ = el.focus();
         }
     });
-    let focus_on_click = move |input: NodeRef<html::Textarea>| {
-        let sel = window().get_selection().ok().flatten();
-        if sel.is_none_or(|s| s.is_collapsed()) {
-            if let Some(el) = input.get() {
-                let _ = el.focus();
-            }
-        }
-    };
     // Shown when opened, and when a control ran there (`Cmd::Control`).
     let side_shown = move || side_open.get() || ui.side_term.with(|t| !t.lines.is_empty());
 
@@ -335,29 +359,7 @@ pub fn Terminal() -> impl IntoView {
             <h2 id="terminal-heading">
                 <label for="terminal-input">"Terminal"</label>
             </h2>
-            <div
-                class="output"
-                role="log"
-                aria-label="Terminal output"
-                tabindex="0"
-                on:click=move |_| focus_on_click(input)
-            >
-                // The newest output stays in view by CSS (`.output` is a column-reverse flex
-                // box around this one child), not by reading scrollHeight after each change:
-                // that forced a layout of the whole page each time (≈ 1/8 of a busy frame's
-                // script time with 200 pods on screen).
-                <Lines buf=ui.term />
-            </div>
-            <CommandInput
-                shell=Shell::Main
-                id="terminal-input"
-                hint_id="terminal-hint"
-                input=input
-                hint=hint
-                prompt=ui.prompt
-                busy=ui.busy
-                wants_input=ui.wants_input
-            />
+            <ShellPane shell=Shell::Main input=input />
             <button
                 type="button"
                 class="small side-toggle"
@@ -375,31 +377,13 @@ pub fn Terminal() -> impl IntoView {
             </button>
             <Show when=side_shown>
                 <div id="second-terminal" class="second-terminal">
-                    <h3 id="side-terminal-heading" class="side-heading">
+                    <h3 class="side-heading">
                         <label for="second-terminal-input">"Second terminal"</label>
                     </h3>
                     <p class="hint">
                         "The same cluster. The page's buttons run here while the terminal is busy."
                     </p>
-                    <div
-                        class="output side"
-                        role="log"
-                        aria-label="Second terminal output"
-                        tabindex="0"
-                        on:click=move |_| focus_on_click(side_input)
-                    >
-                        <Lines buf=ui.side_term />
-                    </div>
-                    <CommandInput
-                        shell=Shell::Second
-                        id="second-terminal-input"
-                        hint_id="second-terminal-hint"
-                        input=side_input
-                        hint=side_hint
-                        prompt=ui.side_prompt
-                        busy=ui.side_busy
-                        wants_input=ui.side_wants_input
-                    />
+                    <ShellPane shell=Shell::Second input=NodeRef::new() />
                 </div>
             </Show>
         </section>

@@ -23,13 +23,24 @@ fn frames(e: &mut Engine, frames: usize) -> (String, String) {
     (main, side)
 }
 
-#[test]
-fn a_control_used_during_a_watch_runs_in_the_second_terminal_and_the_watch_shows_it() {
-    let mut e = Engine::new(7, &[("web.yaml".into(), WEB_YAML.into())]);
-    e.speed = SPEEDS.iter().position(|s| *s == 16.0).unwrap();
+/// An engine at 16× with the tutorial's web.yaml applied and both pods Ready.
+fn web_running() -> Engine {
+    let mut e = engine();
     e.queue
         .push_back(Cmd::Line("kubectl apply -f web.yaml".into()));
     frames(&mut e, 150);
+    e
+}
+
+fn engine() -> Engine {
+    let mut e = Engine::new(7, &[("web.yaml".into(), WEB_YAML.into())]);
+    e.speed = SPEEDS.iter().position(|s| *s == 16.0).unwrap();
+    e
+}
+
+#[test]
+fn a_control_used_during_a_watch_runs_in_the_second_terminal_and_the_watch_shows_it() {
+    let mut e = web_running();
     e.queue
         .push_back(Cmd::Line("kubectl get pods -w -l app=nginx".into()));
     let (main, _) = frames(&mut e, 5);
@@ -68,8 +79,7 @@ fn a_control_used_during_a_watch_runs_in_the_second_terminal_and_the_watch_shows
 #[test]
 fn controls_wait_their_turn_in_the_second_terminal_and_a_pending_multi_line_command_is_left_alone()
 {
-    let mut e = Engine::new(7, &[("web.yaml".into(), WEB_YAML.into())]);
-    e.speed = SPEEDS.iter().position(|s| *s == 16.0).unwrap();
+    let mut e = engine();
     // A multi-line command being typed (the prompt is `> `): controls must not join it.
     e.queue.push_back(Cmd::Line("for n in 1 2; do".into()));
     e.queue
@@ -90,11 +100,7 @@ fn controls_wait_their_turn_in_the_second_terminal_and_a_pending_multi_line_comm
 
 #[test]
 fn lines_typed_in_the_second_terminal_run_there_while_the_first_watches() {
-    let mut e = Engine::new(7, &[("web.yaml".into(), WEB_YAML.into())]);
-    e.speed = SPEEDS.iter().position(|s| *s == 16.0).unwrap();
-    e.queue
-        .push_back(Cmd::Line("kubectl apply -f web.yaml".into()));
-    frames(&mut e, 150);
+    let mut e = web_running();
     e.queue
         .push_back(Cmd::Line("kubectl get pods -w -l app=nginx".into()));
     e.queue
