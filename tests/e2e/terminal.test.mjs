@@ -15,7 +15,7 @@ let server, browser, page, errors;
 let run, input; // from openApp: a line typed into the terminal, and its input
 const terminal = () => input;
 const output = () => page.getByRole('log', { name: 'Terminal output', exact: true });
-const prompt = () => page.locator('.prompt-row .prompt').innerText();
+const prompt = () => page.locator('.prompt-row .prompt').first().innerText();
 /// Waits until the terminal output matches `re`; returns the output.
 async function outputMatches(re, timeout = 30_000) {
   const t0 = Date.now();
@@ -23,6 +23,19 @@ async function outputMatches(re, timeout = 30_000) {
     const text = await output().innerText();
     if (re.test(text)) return text;
     if (Date.now() - t0 > timeout) throw new Error(`terminal output never matched ${re}; it is:\n${text}`);
+    await page.waitForTimeout(50);
+  }
+}
+/// Waits until the second terminal's log matches `re` (says what it showed if it never does).
+async function secondMatches(re, timeout = 30_000) {
+  const t0 = Date.now();
+  for (;;) {
+    const text = await page.evaluate(() =>
+      document.querySelector('[aria-label="Second terminal output"]')?.innerText.trim() ?? '(none)');
+    if (re.test(text)) return text;
+    if (Date.now() - t0 > timeout) {
+      throw new Error(`second terminal never matched ${re}; it is:\n${text}\nterminal:\n${await output().innerText()}`);
+    }
     await page.waitForTimeout(50);
   }
 }
@@ -98,9 +111,11 @@ test('a live watch shows a pod deleted from the cluster view, and Ctrl-C stops i
   await outputMatches(/\nweb-1 +0\/1 +Pending +0 +\S+\n/);
   // The click's command ran in the second terminal, not typed into the watch.
   const second = page.getByRole('log', { name: /^Second terminal/ });
-  await page.waitForFunction(() => /pod "web-1" deleted from default namespace/.test(
-    document.querySelector('.output.side')?.innerText ?? ''));
+  await secondMatches(/pod "web-1" deleted from default namespace/);
   assert.match(await second.innerText(), /^\$ kubectl delete pod web-1\npod "web-1" deleted from default namespace\n?$/);
+  // kubectl delete returns once the pod is gone: the second terminal is idle again.
+  await page.waitForFunction(() => document.querySelector('.second-terminal .prompt')?.textContent.trim() === '$',
+    null, { timeout: 30_000 });
   assert.doesNotMatch(await output().innerText(), /kubectl delete pod/, 'nothing was typed into the watch');
   await terminal().press('Control+c');
   await idle();
@@ -118,12 +133,12 @@ test('kubectl exec -it opens a pod shell with its own prompt; exit comes back', 
   await outputMatches(/# hostname\nweb-0\n# $/);
   // A control clicked meanwhile acts on the cluster, not inside the pod's shell.
   await page.locator('[data-node="worker-3"]').getByRole('button', { name: 'Take node down' }).click();
-  await page.waitForFunction(() => /\$ sim node down worker-3\nnode\/worker-3 down(\n|$)/.test(document.querySelector('.output.side')?.innerText ?? ''));
+  await secondMatches(/\$ sim node down worker-3\nnode\/worker-3 down$/);
   // The lane says so at once (NotReady only comes after the node monitor's grace period).
   const lane = page.locator('[data-node="worker-3"]');
   await lane.getByText('kubelet stopped', { exact: true }).waitFor({ timeout: 5_000 });
   await lane.getByRole('button', { name: 'Bring node up' }).click();
-  await page.waitForFunction(() => /\$ sim node up worker-3\nnode\/worker-3 up(\n|$)/.test(document.querySelector('.output.side')?.innerText ?? ''));
+  await secondMatches(/\$ sim node up worker-3\nnode\/worker-3 up$/);
   await lane.getByRole('button', { name: 'Take node down' }).waitFor({ timeout: 5_000 });
   assert.equal(await lane.getByText('kubelet stopped').count(), 0);
   await run('exit');
@@ -143,16 +158,14 @@ test('the tutorial\'s two terminals: a watch in the first, kubectl delete typed 
   await second.fill('kubectl delete pod web-0');
   await second.press('Enter');
   await outputMatches(/\nweb-0 +1\/1 +Terminating +0 +\S+\n/);
-  await page.waitForFunction(() => /\$ kubectl delete pod web-0\npod "web-0" deleted from default namespace/
-    .test(document.querySelector('[aria-label="Second terminal output"]')?.innerText ?? ''));
+  await secondMatches(/\$ kubectl delete pod web-0\npod "web-0" deleted from default namespace/);
   // A watch in the second terminal too; Ctrl-C there stops only that one.
   await second.fill('kubectl get sts web -w');
   await second.press('Enter');
-  await page.waitForFunction(() => /\$ kubectl get sts web -w\nNAME +READY +AGE\nweb /
-    .test(document.querySelector('[aria-label="Second terminal output"]')?.innerText ?? ''));
+  await secondMatches(/\$ kubectl get sts web -w\nNAME +READY +AGE\nweb /);
   assert.match(await second.getAttribute('placeholder'), /^running… Ctrl-C stops it$/);
   await second.press('Control+c');
-  await page.waitForFunction(() => /\^C\n?$/.test(document.querySelector('[aria-label="Second terminal output"]')?.innerText ?? ''));
+  await secondMatches(/\^C$/);
   assert.match(await second.getAttribute('placeholder'), /^kubectl get pods/);
   assert.match(await terminal().getAttribute('placeholder'), /^running… Ctrl-C stops it \(or type in a second terminal\)$/, 'the first still watches');
   await outputMatches(/\nweb-0 +0\/1 +Pending +0 +\S+\n/);
@@ -167,8 +180,7 @@ test('the tutorial\'s two terminals: a watch in the first, kubectl delete typed 
   assert.equal(await secondOut(), '');
   await second.fill('kubectl get sts web -o name');
   await second.press('Enter');
-  await page.waitForFunction(() => /^\$ kubectl get sts web -o name\nstatefulset\.apps\/web$/
-    .test(document.querySelector('[aria-label="Second terminal output"]')?.innerText.trim() ?? ''));
+  await secondMatches(/^\$ kubectl get sts web -o name\nstatefulset\.apps\/web$/);
 });
 
 test('clear empties the output; the next command prints as usual; the second terminal keeps its own', async () => {

@@ -376,6 +376,17 @@ impl Session {
         std::mem::take(&mut self.out)
     }
 
+    /// Polls the running job now, whenever it asked to be woken. For a second session over
+    /// the same world: time moves under it by the first session's `advance_ms`, which polls
+    /// only its own job, and a job that asked to wake "at the cluster's next event" may have
+    /// found none due later and asked for its deadline instead (a `kubectl delete` in the
+    /// page's second terminal then waited for its whole timeout).
+    pub fn poll_job_now(&mut self) {
+        if self.job.is_some() {
+            self.poll_job();
+        }
+    }
+
     /// When the running job wants to be polled again (virtual ms), if it said.
     pub fn next_wake(&self) -> Option<u64> {
         self.job.as_ref().and(self.wake_at)

@@ -265,6 +265,8 @@ impl Engine {
     fn pump_side(&mut self, out: &mut TickOut) {
         loop {
             if let Some(side) = &mut self.side {
+                // Time moved under it this tick (the terminal's session advances the world).
+                side.poll_job_now();
                 out.side.extend(side.poll());
                 // A command typed there, running or half-typed, goes first.
                 if side.busy() || side.continuing() {

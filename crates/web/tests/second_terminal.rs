@@ -58,6 +58,10 @@ fn a_control_used_during_a_watch_runs_in_the_second_terminal_and_the_watch_shows
         "typed into the watch: {main}"
     );
     assert!(
+        !e.side_running(),
+        "kubectl delete returned once the pod was gone"
+    );
+    assert!(
         main.lines()
             .any(|l| l.starts_with("web-1 ") && l.contains("Terminating")),
         "the watch shows the deletion: {main}"
@@ -115,7 +119,11 @@ fn lines_typed_in_the_second_terminal_run_there_while_the_first_watches() {
             .any(|l| l.starts_with("web-0 ") && l.contains("Terminating")),
         "{main}"
     );
-    assert_eq!(e.side_prompt(), "$ ");
+    assert_eq!(
+        e.side_prompt(),
+        "$ ",
+        "kubectl delete returned once the pod was gone"
+    );
 
     // A watch there too: Ctrl-C in the second terminal stops only its own.
     e.queue
