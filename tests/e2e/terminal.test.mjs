@@ -183,6 +183,20 @@ test('the tutorial\'s two terminals: a watch in the first, kubectl delete typed 
   await secondMatches(/^\$ kubectl get sts web -o name\nstatefulset\.apps\/web$/);
 });
 
+test('Reset during a watch stops the watch and starts a fresh cluster in the terminal', async () => {
+  await run('kubectl get pods -w -l app=nginx');
+  await outputMatches(/\$ kubectl get pods -w -l app=nginx\nNAME +READY/);
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await outputMatches(/\n\^C\n\$ sim reset\ncluster reset\n?$/);
+  await idle();
+  await page.waitForFunction(() => document.querySelectorAll('[data-pod]').length === 0);
+  await run('kubectl get pods');
+  await outputMatches(/\$ kubectl get pods\nNo resources found in default namespace\.\n?$/);
+  await run('kubectl apply -f web.yaml');
+  await page.waitForFunction(() => /^Pod web-0, Running, Ready, /.test(
+    document.querySelector('[data-pod="web-0"]')?.getAttribute('aria-label') ?? ''), null, { timeout: 30_000 });
+});
+
 test('clear empties the output; the next command prints as usual; the second terminal keeps its own', async () => {
   await run('clear');
   await page.waitForFunction(() => document.querySelector('[aria-label="Terminal output"]')?.innerText.trim() === '');
