@@ -193,8 +193,8 @@ test('Reset during a watch stops the watch and starts a fresh cluster in the ter
   await run('kubectl get pods');
   await outputMatches(/\$ kubectl get pods\nNo resources found in default namespace\.\n?$/);
   await run('kubectl apply -f web.yaml');
-  await page.waitForFunction(() => /^Pod web-0, Running, Ready, /.test(
-    document.querySelector('[data-pod="web-0"]')?.getAttribute('aria-label') ?? ''), null, { timeout: 30_000 });
+  await page.waitForFunction(() => ['web-0', 'web-1'].every((p) => /^Pod web-\d, Running, Ready, /.test(
+    document.querySelector(`[data-pod="${p}"]`)?.getAttribute('aria-label') ?? '')), null, { timeout: 60_000 });
 });
 
 test('clear empties the output; the next command prints as usual; the second terminal keeps its own', async () => {
@@ -204,9 +204,10 @@ test('clear empties the output; the next command prints as usual; the second ter
   await outputMatches(/^\$ kubectl get sts web -o name\nstatefulset\.apps\/web\n?$/);
   // The second terminal keeps its log (it has its own scrollback); axe finds nothing with it.
   assert.match(await page.getByRole('log', { name: 'Second terminal output' }).innerText(), /statefulset\.apps\/web/);
-  // A deleted pod's card fading out (aria-hidden, decorative) passes below 4.5:1 on its way
-  // out: axe looks at the page once it has gone.
-  await page.waitForFunction(() => !document.querySelector('.pod.gone'), null, { timeout: 30_000 });
+  // A card fading in or out (arriving, or a deleted pod's aria-hidden ghost) passes below
+  // 4.5:1 on its way: axe looks at the page once every card is still (no animation style).
+  await page.waitForFunction(() => [...document.querySelectorAll('.pod')].every((c) => !c.getAttribute('style')),
+    null, { timeout: 30_000 });
   await page.addScriptTag({ path: AXE });
   const result = await page.evaluate(() => window.axe.run(document));
   assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' ' + n.failureSummary).join(', ')})`), [], 'axe with the second terminal shown');
